@@ -1,0 +1,81 @@
+// Package history holds d1check's record of a run: the event types of the
+// history format (JSON Lines, version 1, see DESIGN.md), a streaming writer
+// and a tolerant reader.
+//
+// The vocabulary is Jepsen's: every operation is an invoke followed by exactly
+// one completion (ok, fail or info). A history file is the single source of
+// truth for a run: every verdict d1check prints can be re-derived from it.
+package history
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the history format version this package writes and reads.
+const Version = 1
+
+// Type says what an event is.
+type Type string
+
+const (
+	// Invoke starts an operation.
+	Invoke Type = "invoke"
+	// OK completes an operation that took effect.
+	OK Type = "ok"
+	// Fail completes an operation that certainly did not take effect.
+	Fail Type = "fail"
+	// Info completes an operation whose outcome is unknown (timeout, lost
+	// connection, transient error on a write). It may or may not have taken
+	// effect; the process that issued it never invokes again.
+	Info Type = "info"
+	// Nemesis records a fault starting or ending; it belongs to no process.
+	Nemesis Type = "nemesis"
+)
+
+// Header is line 1 of a history file.
+type Header struct {
+	D1check   string          `json:"d1check"` // always "history"
+	Version   int             `json:"version"`
+	Scenario  json.RawMessage `json:"scenario,omitempty"`
+	Target    string          `json:"target"`
+	Seed      int64           `json:"seed"`
+	StartedAt time.Time       `json:"started_at"`
+}
+
+// Event is one line after the header.
+type Event struct {
+	Index   int    `json:"index"`
+	Type    Type   `json:"type"`
+	Process int    `json:"process"`
+	Session string `json:"session,omitempty"`
+	// Variant names the access pattern (plain, unconstrained, first-primary,
+	// atomic, …) that issued the op. It is an addition to DESIGN.md's example
+	// line: a run may compare several variants, and the reports group by it.
+	Variant string          `json:"variant,omitempty"`
+	F       string          `json:"f"`
+	Key     string          `json:"key,omitempty"`
+	Value   json.RawMessage `json:"value,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	// Time is nanoseconds since the run started, on one monotonic clock.
+	Time  int64       `json:"time"`
+	Trace []Statement `json:"trace,omitempty"`
+	// Line is the 1-based line the event was read from (0 when it was not
+	// read from a file), so that errors about an event can name its line.
+	Line int `json:"-"`
+}
+
+// Statement is one query an operation sent, as its trace records it.
+// Checks never need traces; explanations and diagnostics use them.
+type Statement struct {
+	SQL             string `json:"sql"`
+	BookmarkIn      string `json:"bookmark_in,omitempty"`
+	BookmarkOut     string `json:"bookmark_out,omitempty"`
+	ServedBy        string `json:"served_by,omitempty"`
+	ServedByPrimary bool   `json:"served_by_primary"`
+	ServedByRegion  string `json:"served_by_region,omitempty"`
+	// Start and End are nanoseconds since the run started.
+	Start int64  `json:"start,omitempty"`
+	End   int64  `json:"end,omitempty"`
+	Error string `json:"error,omitempty"`
+}
