@@ -38,7 +38,7 @@ func (db *Database) plain(ctx context.Context, qs []Query, batch bool) ([]Result
 
 // WithSession is env.DB.withSession(constraintOrBookmark) for a string
 // argument, exactly as the binding handles it: the argument is trimmed; ""
-// (JavaScript's undefined, null, ” or whitespace) means
+// (JavaScript's undefined or null, the empty string, or whitespace) means
 // "first-unconstrained"; only the exact, case-sensitive strings
 // "first-primary" and "first-unconstrained" are constraints; every other
 // string is a bookmark and is sent as is, even a misspelt constraint such as

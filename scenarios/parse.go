@@ -1,0 +1,378 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/d1check/d1check/d1"
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Error is a problem with a scenario file, located as precisely as the
+// file allows.
+type Error struct {
+	File  string
+	Line  int    // 0 when unknown
+	Field string // a path such as "keys.hot" or "faults[1].at"; "" for syntax errors
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	return b.String()
+}
+
+// Catalog tells the parser which workloads and variants exist, so that a
+// misspelt name fails at parse time. A nil Catalog skips those checks.
+type Catalog interface {
+	// Variants returns the workload's variants, or ok=false when the
+	// workload does not exist.
+	Variants(workload string) (variants []string, ok bool)
+}
+
+// raw mirrors the YAML; durations stay strings so that a bad one can be
+// reported with its line.
+type raw struct {
+	Name      string   `yaml:"name"`
+	Workload  string   `yaml:"workload"`
+	Variants  []string `yaml:"variants"`
+	Bookmarks string   `yaml:"bookmarks"`
+	Clients   *int     `yaml:"clients"`
+	Ops       *int     `yaml:"ops"`
+	Duration  string   `yaml:"duration"`
+	Keys      *struct {
+		Count *int     `yaml:"count"`
+		Hot   *float64 `yaml:"hot"`
+	} `yaml:"keys"`
+	Target *struct {
+		Kind        string `yaml:"kind"`
+		URL         string `yaml:"url"`
+		Replication *struct {
+			Lag     *rawLag            `yaml:"lag"`
+			Regions map[string]*rawLag `yaml:"regions"`
+		} `yaml:"replication"`
+	} `yaml:"target"`
+	Faults []struct {
+		At       string `yaml:"at"`
+		Kind     string `yaml:"kind"`
+		Region   string `yaml:"region"`
+		For      string `yaml:"for"`
+		Lag      string `yaml:"lag"`
+		Delay    string `yaml:"delay"`
+		Snapshot int    `yaml:"snapshot"`
+	} `yaml:"faults"`
+	Seed   *int64 `yaml:"seed"`
+	Expect *struct {
+		Verdict   string   `yaml:"verdict"`
+		Anomalies []string `yaml:"anomalies"`
+	} `yaml:"expect"`
+}
+
+type rawLag struct {
+	Constant string `yaml:"constant"`
+	Min      string `yaml:"min"`
+	Max      string `yaml:"max"`
+	P50      string `yaml:"p50"`
+	P99      string `yaml:"p99"`
+}
+
+// ParseFile reads and parses a scenario file.
+func ParseFile(path string, cat Catalog) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	return Parse(path, data, cat)
+}
+
+// Parse parses and validates one scenario; file names it in errors.
+// It returns the first problem found, in the order of the file.
+func Parse(file string, data []byte, cat Catalog) (*Scenario, error) {
+	var r raw
+	f, err := decode(data, &r)
+	if err != nil {
+		return nil, yamlError(file, err)
+	}
+	v := &validator{file: file, ast: f}
+	s := v.build(&r, cat)
+	if v.err != nil {
+		return nil, v.err
+	}
+	s.File = file
+	return s, nil
+}
+
+// decode runs the YAML library on untrusted input. go-yaml can panic on
+// some malformed documents (found by FuzzParse, kept in testdata/fuzz): a
+// bad file must be an error, never a crash of the gate.
+func decode(data []byte, r *raw) (f *ast.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML decoder could not read this file (%v); check its indentation and tags", p)
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, r, yaml.Strict()); err != nil {
+		return nil, err
+	}
+	return parser.ParseBytes(data, 0)
+}
+
+func yamlError(file string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		e := &Error{File: file, Msg: ye.GetMessage()}
+		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
+			e.Line = tok.Position.Line
+		}
+		// goccy says `unknown field "x"`; name the field too.
+		if m := strings.TrimPrefix(e.Msg, "unknown field "); m != e.Msg {
+			e.Field = strings.Trim(m, `"`)
+			e.Msg = "unknown field (see DESIGN.md's scenario format; fields are case-sensitive)"
+		}
+		return e
+	}
+	return &Error{File: file, Msg: err.Error()}
+}
+
+// validator turns raw into a Scenario, keeping the first error with its line.
+type validator struct {
+	file string
+	ast  *ast.File
+	err  *Error
+}
+
+func (v *validator) fail(field, format string, args ...any) {
+	if v.err != nil {
+		return
+	}
+	v.err = &Error{File: v.file, Line: v.line(field), Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// line finds the line of a field path such as "faults[1].at" in the file.
+// It falls back to the nearest enclosing field that exists (a missing field
+// is reported at its parent).
+func (v *validator) line(field string) int {
+	for p := field; p != ""; p = parent(p) {
+		path, err := yaml.PathString("$." + p)
+		if err != nil {
+			continue
+		}
+		if n, err := path.FilterFile(v.ast); err == nil && n != nil {
+			if tok := n.GetToken(); tok != nil && tok.Position != nil {
+				return tok.Position.Line
+			}
+		}
+	}
+	return 0
+}
+
+func parent(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+func (v *validator) duration(field, s string, zeroOK bool) time.Duration {
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		v.fail(field, "bad duration %q: want a Go duration such as 250ms, 3s or 1m30s", s)
+		return 0
+	}
+	if d < 0 || (d == 0 && !zeroOK) {
+		v.fail(field, "duration %s must be positive", s)
+	}
+	return d
+}
+
+func (v *validator) oneOf(field, got string, allowed []string) {
+	if !slices.Contains(allowed, got) {
+		v.fail(field, "%q is not one of %s", got, strings.Join(allowed, ", "))
+	}
+}
+
+func (v *validator) build(r *raw, cat Catalog) *Scenario {
+	s := &Scenario{Name: r.Name, Workload: r.Workload, Variants: r.Variants, Bookmarks: r.Bookmarks,
+		Clients: DefaultClients, Seed: DefaultSeed, Keys: Keys{Count: DefaultKeys, Hot: DefaultHot}}
+	if s.Name == "" {
+		v.fail("name", "missing: every scenario needs a name")
+	} else if strings.ContainsAny(s.Name, "/\\ \t") {
+		v.fail("name", "%q: use letters, digits, '-' and '_' (it names the output directory)", s.Name)
+	}
+	if s.Workload == "" {
+		v.fail("workload", "missing: name the workload to run (d1check scenarios lists them)")
+	}
+	if cat != nil && s.Workload != "" {
+		known, ok := cat.Variants(s.Workload)
+		if !ok {
+			v.fail("workload", "unknown workload %q", s.Workload)
+		}
+		for i, vr := range s.Variants {
+			if ok && !slices.Contains(known, vr) {
+				v.fail(fmt.Sprintf("variants[%d]", i), "workload %s has no variant %q (it has %s)", s.Workload, vr, strings.Join(known, ", "))
+			}
+		}
+		if len(s.Variants) == 0 && ok {
+			s.Variants = known
+		}
+	}
+	for i, vr := range s.Variants {
+		if slices.Index(s.Variants, vr) != i {
+			v.fail(fmt.Sprintf("variants[%d]", i), "variant %q is listed twice", vr)
+		}
+	}
+	if s.Bookmarks == "" {
+		s.Bookmarks = DefaultBookmarks
+	}
+	v.oneOf("bookmarks", s.Bookmarks, []string{"none", "carry"})
+	if r.Clients != nil {
+		s.Clients = *r.Clients
+		if s.Clients < 1 || s.Clients > 10000 {
+			v.fail("clients", "%d clients: want 1 to 10000", s.Clients)
+		}
+	}
+	s.Duration = v.duration("duration", r.Duration, false)
+	switch {
+	case r.Ops != nil && r.Duration != "":
+		v.fail("duration", "give ops or duration, not both")
+	case r.Ops != nil:
+		s.Ops = *r.Ops
+		if s.Ops < 1 {
+			v.fail("ops", "%d ops: want at least 1", s.Ops)
+		}
+	case r.Duration == "":
+		s.Ops = DefaultOps
+	}
+	if r.Keys != nil {
+		if r.Keys.Count != nil {
+			s.Keys.Count = *r.Keys.Count
+			if s.Keys.Count < 1 {
+				v.fail("keys.count", "%d keys: want at least 1", s.Keys.Count)
+			}
+		}
+		if r.Keys.Hot != nil {
+			s.Keys.Hot = *r.Keys.Hot
+			if s.Keys.Hot < 0 || s.Keys.Hot > 1 {
+				v.fail("keys.hot", "%v: the hot share of traffic is a fraction from 0 to 1", s.Keys.Hot)
+			}
+		}
+	}
+	s.Target.Kind = DefaultTarget
+	if t := r.Target; t != nil {
+		if t.Kind != "" {
+			s.Target.Kind = t.Kind
+		}
+		v.oneOf("target.kind", s.Target.Kind, []string{"emulator", "worker", "rest"})
+		s.Target.URL = t.URL
+		if s.Target.Kind != "emulator" && t.URL == "" {
+			v.fail("target.url", "a %s target needs a url", s.Target.Kind)
+		}
+		if rep := t.Replication; rep != nil {
+			if s.Target.Kind != "emulator" {
+				v.fail("target.replication", "replication lag can only be set on the emulator; a %s target has the lag the real database has", s.Target.Kind)
+			}
+			if rep.Lag != nil {
+				s.Target.Replication.Lag = v.lag("target.replication.lag", rep.Lag)
+			}
+			for region, l := range rep.Regions {
+				field := "target.replication.regions." + region
+				if !d1.ValidRegion(region) {
+					v.fail(field, "unknown region %q: D1's regions are %s", region, strings.Join(d1.Regions, ", "))
+				}
+				if s.Target.Replication.Regions == nil {
+					s.Target.Replication.Regions = map[string]Lag{}
+				}
+				s.Target.Replication.Regions[region] = v.lag(field, l)
+			}
+		}
+	}
+	for i, rf := range r.Faults {
+		field := fmt.Sprintf("faults[%d]", i)
+		f := Fault{Kind: rf.Kind, Region: rf.Region, Snapshot: rf.Snapshot}
+		v.oneOf(field+".kind", f.Kind, FaultKinds)
+		f.At = v.duration(field+".at", rf.At, true)
+		f.For = v.duration(field+".for", rf.For, false)
+		f.Lag = v.duration(field+".lag", rf.Lag, false)
+		f.Delay = v.duration(field+".delay", rf.Delay, false)
+		if f.Region != "" && !d1.ValidRegion(f.Region) {
+			v.fail(field+".region", "unknown region %q: D1's regions are %s", f.Region, strings.Join(d1.Regions, ", "))
+		}
+		if f.Snapshot < 0 {
+			v.fail(field+".snapshot", "%d: how many commits back, at least 0", f.Snapshot)
+		}
+		if s.Duration > 0 && f.At >= s.Duration {
+			v.fail(field+".at", "the fault starts at %s, after the run's %s duration", f.At, s.Duration)
+		}
+		s.Faults = append(s.Faults, f)
+	}
+	if r.Seed != nil {
+		s.Seed = *r.Seed
+	}
+	if e := r.Expect; e != nil {
+		s.Expect = &Expect{Verdict: e.Verdict, Anomalies: e.Anomalies}
+		v.oneOf("expect.verdict", e.Verdict, []string{"valid", "invalid", "unknown"})
+		if e.Verdict == "valid" && len(e.Anomalies) > 0 {
+			v.fail("expect.anomalies", "a valid verdict has no anomalies")
+		}
+		for i, k := range e.Anomalies {
+			v.oneOf(fmt.Sprintf("expect.anomalies[%d]", i), k, AnomalyKinds)
+		}
+	}
+	return s
+}
+
+// AnomalyKinds are the anomaly kinds an expect block may name.
+var AnomalyKinds = []string{"duplicate-create", "stale-read", "double-use", "false-reject", "read-your-writes",
+	"monotonic-read", "monotonic-write", "writes-follow-reads", "bookmark-regression", "lost-write"}
+
+func (v *validator) lag(field string, r *rawLag) Lag {
+	if r == nil {
+		v.fail(field, "empty: give constant, min/max, or p50/p99")
+		return Lag{}
+	}
+	l := Lag{
+		Constant: v.duration(field+".constant", r.Constant, true),
+		Min:      v.duration(field+".min", r.Min, true),
+		Max:      v.duration(field+".max", r.Max, false),
+		P50:      v.duration(field+".p50", r.P50, false),
+		P99:      v.duration(field+".p99", r.P99, false),
+	}
+	forms := 0
+	if r.Constant != "" {
+		forms++
+	}
+	if r.Min != "" || r.Max != "" {
+		forms++
+		if r.Max == "" || l.Min > l.Max {
+			v.fail(field+".max", "a uniform lag needs min <= max")
+		}
+	}
+	if r.P50 != "" || r.P99 != "" {
+		forms++
+		if r.P50 == "" || r.P99 == "" || l.P99 < l.P50 {
+			v.fail(field+".p99", "a long-tailed lag needs p50 and p99, with p99 >= p50")
+		}
+	}
+	if forms > 1 {
+		v.fail(field, "give one lag form: constant, min/max, or p50/p99")
+	}
+	return l
+}

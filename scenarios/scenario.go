@@ -1,0 +1,98 @@
+// Package scenarios holds d1check's scenario files — the built-in gate/,
+// demo/ and soak/ suites, embedded in the binary — and the strict parser
+// that turns a scenario file into a Scenario.
+//
+// A scenario says what traffic to drive (workload, variants, bookmark
+// policy, clients, ops or duration, key space), against which target, with
+// which faults, and — with expect — what verdict makes it pass. Parsing is
+// strict because a typo in a gate file must never silently weaken the gate:
+// an unknown field, a bad duration or an impossible value is an error that
+// names the file, line and field, before anything runs.
+package scenarios
+
+import "time"
+
+// Scenario is one parsed, validated scenario file.
+type Scenario struct {
+	Name      string   `json:"name"`
+	Workload  string   `json:"workload"`
+	Variants  []string `json:"variants"`
+	Bookmarks string   `json:"bookmarks"` // "none" | "carry"
+	Clients   int      `json:"clients"`
+	// Exactly one of Ops and Duration is set.
+	Ops      int           `json:"ops,omitempty"`
+	Duration time.Duration `json:"duration,omitempty"`
+	Keys     Keys          `json:"keys"`
+	Target   Target        `json:"target"`
+	Faults   []Fault       `json:"faults,omitempty"`
+	Seed     int64         `json:"seed"`
+	Expect   *Expect       `json:"expect,omitempty"`
+	// File is where the scenario was read from ("builtin:gate/users-atomic.yaml"
+	// for an embedded one).
+	File string `json:"file"`
+}
+
+// Keys is the key space: Count keys, of which a Hot share of the traffic
+// goes to a few hot keys (where races happen).
+type Keys struct {
+	Count int     `json:"count"`
+	Hot   float64 `json:"hot"`
+}
+
+// Target is where the traffic goes.
+type Target struct {
+	Kind        string      `json:"kind"` // "emulator" | "worker" | "rest"
+	URL         string      `json:"url,omitempty"`
+	Replication Replication `json:"replication"`
+}
+
+// Replication is the emulator's replication model: one lag for every
+// region, optionally overridden per region.
+type Replication struct {
+	Lag     Lag            `json:"lag"`
+	Regions map[string]Lag `json:"regions,omitempty"`
+}
+
+// Lag is one lag model. Exactly one form is set: Constant; Min and Max
+// (uniform); or P50 and P99 (long-tailed). The zero Lag is no lag.
+type Lag struct {
+	Constant time.Duration `json:"constant,omitempty"`
+	Min      time.Duration `json:"min,omitempty"`
+	Max      time.Duration `json:"max,omitempty"`
+	P50      time.Duration `json:"p50,omitempty"`
+	P99      time.Duration `json:"p99,omitempty"`
+}
+
+// Fault is one scheduled fault: Kind starts At into the run and lasts For.
+type Fault struct {
+	At     time.Duration `json:"at"`
+	Kind   string        `json:"kind"`
+	Region string        `json:"region,omitempty"`
+	For    time.Duration `json:"for,omitempty"`
+	// Lag is the lag during a lag-spike; Delay the added latency of a
+	// slow-primary; Snapshot how many commits back a restart-replica goes.
+	Lag      time.Duration `json:"lag,omitempty"`
+	Delay    time.Duration `json:"delay,omitempty"`
+	Snapshot int           `json:"snapshot,omitempty"`
+}
+
+// Expect turns a scenario into a regression: it passes when the verdict
+// and the set of anomaly kinds found are exactly these.
+type Expect struct {
+	Verdict   string   `json:"verdict"`
+	Anomalies []string `json:"anomalies,omitempty"`
+}
+
+// FaultKinds are the fault kinds a scenario may schedule.
+var FaultKinds = []string{"pause-replication", "lag-spike", "restart-replica", "slow-primary", "request-timeout", "drop-bookmark"}
+
+// Defaults for fields a scenario leaves out.
+const (
+	DefaultClients   = 16
+	DefaultOps       = 2000
+	DefaultKeys      = 50
+	DefaultHot       = 0.2
+	DefaultBookmarks = "none"
+	DefaultTarget    = "emulator"
+	DefaultSeed      = 1
+)
