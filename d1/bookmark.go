@@ -94,6 +94,9 @@ func CompareBookmarks(a, b string) int {
 	if a == b {
 		return 0
 	}
+	if wellFormed(a) && wellFormed(b) {
+		return strings.Compare(a, b) // fixed-width lowercase hex: collation agrees
+	}
 	ra, rb := []rune(a), []rune(b)
 	for i := 0; i < len(ra) && i < len(rb); i++ {
 		if c := collationKey(ra[i]) - collationKey(rb[i]); c != 0 {
@@ -116,6 +119,28 @@ func CompareBookmarks(a, b string) int {
 		}
 	}
 	return 0
+}
+
+// wellFormed is ParseBookmark's test without allocating: checks compare
+// millions of bookmarks.
+func wellFormed(s string) bool {
+	if len(s) != 59 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 17, 26:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func collationKey(r rune) int {

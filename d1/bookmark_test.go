@@ -167,3 +167,20 @@ func TestNormalizeValue(t *testing.T) {
 		t.Error("Row.IsNull")
 	}
 }
+
+func TestWellFormedAgreesWithParse(t *testing.T) {
+	for _, s := range []string{bm1, bm9, "first_unconditional", "", bm1 + "0", "00000000-00000001-00000000-0000000000000000000000000000000g",
+		"00000000x00000001-00000000-00000000000000000000000000000000"} {
+		_, err := ParseBookmark(s)
+		if wellFormed(s) != (err == nil) {
+			t.Errorf("wellFormed(%q) = %v, ParseBookmark error %v", s, wellFormed(s), err)
+		}
+	}
+}
+
+func BenchmarkCompareBookmarks(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		CompareBookmarks(bm1, bm2)
+	}
+}
