@@ -1,0 +1,121 @@
+package checker
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/d1check/d1check/history"
+)
+
+// expectation is a corpus file's header scenario.expect: the verdict
+// overall and per check, and the anomalies as "check:kind".
+type expectation struct {
+	Verdict   Verdict            `json:"verdict"`
+	Checks    map[string]Verdict `json:"checks"`
+	Anomalies []string           `json:"anomalies"`
+}
+
+func readCorpus(t *testing.T) map[string]*history.History {
+	t.Helper()
+	files, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	out := map[string]*history.History{}
+	for _, f := range files {
+		h, err := history.ReadFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".jsonl")] = h
+	}
+	return out
+}
+
+func expectOf(t *testing.T, h *history.History) expectation {
+	t.Helper()
+	var sc struct {
+		Expect *expectation `json:"expect"`
+	}
+	if err := json.Unmarshal(h.Header.Scenario, &sc); err != nil || sc.Expect == nil {
+		t.Fatalf("header has no scenario.expect: %v", err)
+	}
+	return *sc.Expect
+}
+
+func anomalyKinds(r *Result) []string {
+	var got []string
+	for _, a := range r.Anomalies {
+		k := a.Check + ":" + string(a.Kind)
+		if !slices.Contains(got, k) {
+			got = append(got, k)
+		}
+	}
+	slices.Sort(got)
+	return got
+}
+
+func TestCorpus(t *testing.T) {
+	seen := map[string]bool{}
+	for name, h := range readCorpus(t) {
+		want := expectOf(t, h)
+		for _, k := range want.Anomalies {
+			seen[k[strings.Index(k, ":")+1:]] = true
+		}
+		t.Run(name, func(t *testing.T) {
+			res, err := Check(h, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != want.Verdict {
+				t.Errorf("verdict %s, want %s", res.Verdict, want.Verdict)
+			}
+			for _, c := range res.Checks {
+				if w, ok := want.Checks[c.Name]; ok && c.Verdict != w {
+					t.Errorf("%s: %s, want %s", c.Name, c.Verdict, w)
+				}
+			}
+			if got := anomalyKinds(res); !slices.Equal(got, want.Anomalies) && !(len(got) == 0 && len(want.Anomalies) == 0) {
+				t.Errorf("anomalies %v, want %v", got, want.Anomalies)
+			}
+			for _, a := range res.Anomalies {
+				checkAnomaly(t, h, a)
+				t.Logf("%s/%s [%s]: %s", a.Check, a.Kind, a.Blame, a.Explanation)
+			}
+		})
+	}
+	// Every kind must be proven failing by some file; the valid files are
+	// the must-pass side.
+	for _, k := range []Kind{DuplicateCreate, StaleRead, DoubleUse, FalseReject, ReadYourWrites, MonotonicRead, BookmarkRegression, LostWrite, NonLinearizable} {
+		if !seen[string(k)] {
+			t.Errorf("no corpus history expects %s", k)
+		}
+	}
+}
+
+// checkAnomaly holds every anomaly to the contract: a sentence, events
+// that exist, the blame its check implies.
+func checkAnomaly(t *testing.T, h *history.History, a Anomaly) {
+	t.Helper()
+	if a.Explanation == "" || strings.Count(a.Explanation, ". ") > 0 || !strings.Contains(a.Explanation, " ms") {
+		t.Errorf("%s: want one sentence with times, got %q", a.Kind, a.Explanation)
+	}
+	if len(a.Events) == 0 {
+		t.Errorf("%s: no events", a.Kind)
+	}
+	for _, i := range a.Events {
+		if i < 0 || i >= len(h.Events) {
+			t.Errorf("%s: event %d out of range", a.Kind, i)
+		}
+	}
+	wantBlame := BlameApplication
+	if a.Check == CheckSessionGuarantees || a.Kind == LostWrite {
+		wantBlame = BlameDatabase
+	}
+	if a.Blame != wantBlame {
+		t.Errorf("%s/%s: blame %s, want %s", a.Check, a.Kind, a.Blame, wantBlame)
+	}
+}

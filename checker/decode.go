@@ -1,0 +1,191 @@
+package checker
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/d1check/d1check/checker/model"
+)
+
+// The decoders accept extra fields (a newer workload's additions) but never
+// a missing or mistyped one: a value that does not say what the checker
+// needs is an error, not a zero.
+
+func unmarshal(v []byte, dst any) error {
+	if len(v) == 0 || bytes.Equal(v, []byte("null")) {
+		return errors.New("is missing, want a JSON object")
+	}
+	if err := json.Unmarshal(v, dst); err != nil {
+		return fmt.Errorf("does not decode: %v", err)
+	}
+	return nil
+}
+
+func missing(field string) error { return fmt.Errorf("has no %q", field) }
+
+func decodeEmpty(v []byte, _ *model.Output) error {
+	if len(v) == 0 || bytes.Equal(v, []byte("null")) {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	return unmarshal(v, &m)
+}
+
+func decodeGetOrCreate(v []byte, out *model.Output) error {
+	var x struct {
+		ID      *int64 `json:"id"`
+		Created *bool  `json:"created"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.ID == nil {
+		return missing("id")
+	}
+	if x.Created == nil {
+		return missing("created")
+	}
+	out.ID, out.Created = *x.ID, *x.Created
+	return nil
+}
+
+// decodeGetUser reads {id} with a null id (or a null value) for absent.
+func decodeGetUser(v []byte, out *model.Output) error {
+	if bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+		return nil
+	}
+	var x struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.ID == nil {
+		return missing("id")
+	}
+	if bytes.Equal(x.ID, []byte("null")) {
+		return nil
+	}
+	if err := json.Unmarshal(x.ID, &out.ID); err != nil {
+		return fmt.Errorf("id %s is not an integer or null", x.ID)
+	}
+	out.Found = true
+	return nil
+}
+
+func decodeListUsers(v []byte, out *model.Output) error {
+	var x struct {
+		IDs *[]int64 `json:"ids"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.IDs == nil {
+		return missing("ids")
+	}
+	out.IDs = *x.IDs
+	return nil
+}
+
+func decodeVerify(v []byte, out *model.Output) error {
+	var x struct {
+		Valid *bool `json:"valid"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.Valid == nil {
+		return missing("valid")
+	}
+	out.Valid = *x.Valid
+	return nil
+}
+
+func decodeReadCode(v []byte, out *model.Output) error {
+	var x struct {
+		Issued *bool `json:"issued"`
+		Used   *bool `json:"used"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.Issued == nil {
+		return missing("issued")
+	}
+	if x.Used == nil {
+		return missing("used")
+	}
+	out.Issued, out.Used = *x.Issued, *x.Used
+	return nil
+}
+
+// compactValue returns field name of the object v as compact JSON, so that
+// equal values compare equal as strings whatever their spacing.
+func compactValue(v []byte, name string) (string, error) {
+	var x map[string]json.RawMessage
+	if err := unmarshal(v, &x); err != nil {
+		return "", err
+	}
+	raw, ok := x[name]
+	if !ok {
+		return "", missing(name)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return "", fmt.Errorf("%s does not decode: %v", name, err)
+	}
+	return b.String(), nil
+}
+
+func decodeWriteIn(v []byte, in *model.Input) (err error) {
+	in.Value, err = compactValue(v, "value")
+	return err
+}
+
+func decodeReadOut(v []byte, out *model.Output) (err error) {
+	out.Value, err = compactValue(v, "value")
+	return err
+}
+
+func decodeCreateSessionIn(v []byte, in *model.Input) (err error) {
+	in.Value, err = compactValue(v, "user_id")
+	if err == nil && in.Value == model.Unset {
+		err = errors.New("user_id is null: a session row needs a user")
+	}
+	return err
+}
+
+func decodeDeleteSessionIn(_ []byte, in *model.Input) error {
+	in.Value = model.Unset
+	return nil
+}
+
+// decodeReadSession maps {found, user_id} onto a register read: the user id
+// when found, null when not.
+func decodeReadSession(v []byte, out *model.Output) error {
+	var x struct {
+		Found  *bool           `json:"found"`
+		UserID json.RawMessage `json:"user_id"`
+	}
+	if err := unmarshal(v, &x); err != nil {
+		return err
+	}
+	if x.Found == nil {
+		return missing("found")
+	}
+	if !*x.Found {
+		out.Value = model.Unset
+		return nil
+	}
+	if x.UserID == nil || bytes.Equal(x.UserID, []byte("null")) {
+		return errors.New("found is true but user_id is missing or null")
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, x.UserID); err != nil {
+		return fmt.Errorf("user_id does not decode: %v", err)
+	}
+	out.Value = b.String()
+	return nil
+}
