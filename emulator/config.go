@@ -1,0 +1,149 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/d1check/d1check/d1"
+)
+
+// Config describes an emulated replicated D1.
+type Config struct {
+	// PrimaryRegion is where the primary lives; default "ENAM". Every
+	// region, this one included, also has a replica (reference: "a replica
+	// in every region, the primary's included").
+	PrimaryRegion string
+	// Lag is the lag model per region; regions absent use DefaultLag.
+	Lag map[string]LagModel
+	// DefaultLag is the lag of regions absent from Lag; zero: no lag.
+	DefaultLag LagModel
+	// Seed seeds the lag draws (one generator per region).
+	Seed int64
+	// Dir, when set, keeps each instance's database on disk in this
+	// directory (primary.db, replica-WEUR.db, …); "" keeps them in memory.
+	// The directory must not already hold emulator databases: the
+	// replication log lives in memory, so old files could not be resumed.
+	Dir string
+	// BookmarkWait bounds how long a replica waits to reach a bookmark
+	// before it fails the request with ErrBookmarkTimeout's message
+	// (a D1 transient error, so the harness records the op as
+	// indeterminate). Default 5s.
+	BookmarkWait time.Duration
+	// GarbageBookmark says what a request carrying a string that is neither
+	// a constraint nor a well-formed bookmark does: GarbageUnconstrained
+	// (default) serves it like first-unconstrained — and since such a
+	// string sorts after every real bookmark under localeCompare, the
+	// binding keeps sending it for the rest of the session — or
+	// GarbageError fails it. Production's behaviour is unknown.
+	GarbageBookmark string
+	// ApplyEvery is the least time between two applies on one replica
+	// (default 1ms; negative: apply as soon as anything is due). Each
+	// apply merges every due commit into one changeset: SQLite's changeset
+	// applier prepares its statements per call, so applying commit by
+	// commit would spend six replicas' CPU re-parsing SQL. A commit thus
+	// becomes visible between its lag and its lag plus ApplyEvery.
+	ApplyEvery time.Duration
+	// Hooks are fault-injection points; nil hooks do nothing.
+	Hooks Hooks
+}
+
+// Values of Config.GarbageBookmark.
+const (
+	GarbageUnconstrained = "unconstrained"
+	GarbageError         = "error"
+)
+
+// Hooks are the seams fault injection and planted bugs attach to. Each is
+// called synchronously on the request or replication path; a nil hook costs
+// one comparison.
+type Hooks struct {
+	// Lag, when set, replaces each lag drawn for region at commit position
+	// pos (lag spikes, a frozen region).
+	Lag func(region string, pos uint64, drawn time.Duration) time.Duration
+	// BeforeRequest runs before an instance serves a request (region is the
+	// serving replica's, or "" for the primary). It may sleep (a slow
+	// primary) or return an error (a transient D1 failure), in which case
+	// the request is not executed and that error is returned as is.
+	BeforeRequest func(ctx context.Context, region string, req d1.Request) error
+}
+
+// DefaultApplyEvery is Config.ApplyEvery's default.
+const DefaultApplyEvery = time.Millisecond
+
+// DefaultBookmarkWait is Config.BookmarkWait's default.
+const DefaultBookmarkWait = 5 * time.Second
+
+// withDefaults validates c and fills its defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.PrimaryRegion == "" {
+		c.PrimaryRegion = "ENAM"
+	}
+	if !d1.ValidRegion(c.PrimaryRegion) {
+		return c, fmt.Errorf("emulator: primary region %q: %w", c.PrimaryRegion, errUnknownRegion)
+	}
+	regions := make([]string, 0, len(c.Lag))
+	for r := range c.Lag {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	for _, r := range regions {
+		if !d1.ValidRegion(r) {
+			return c, fmt.Errorf("emulator: lag for region %q: %w", r, errUnknownRegion)
+		}
+		if err := c.Lag[r].Validate(); err != nil {
+			return c, fmt.Errorf("emulator: region %s: %w", r, err)
+		}
+	}
+	if err := c.DefaultLag.Validate(); err != nil {
+		return c, fmt.Errorf("emulator: default %w", err)
+	}
+	switch {
+	case c.BookmarkWait == 0:
+		c.BookmarkWait = DefaultBookmarkWait
+	case c.BookmarkWait < 0:
+		return c, fmt.Errorf("emulator: negative BookmarkWait %v", c.BookmarkWait)
+	}
+	if c.ApplyEvery == 0 {
+		c.ApplyEvery = DefaultApplyEvery
+	}
+	switch c.GarbageBookmark {
+	case "":
+		c.GarbageBookmark = GarbageUnconstrained
+	case GarbageUnconstrained, GarbageError:
+	default:
+		return c, fmt.Errorf("emulator: GarbageBookmark %q: want %q or %q", c.GarbageBookmark, GarbageUnconstrained, GarbageError)
+	}
+	if c.Dir != "" {
+		if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+			return c, fmt.Errorf("emulator: %w", err)
+		}
+		old, _ := filepath.Glob(filepath.Join(c.Dir, "*.db"))
+		if len(old) > 0 {
+			return c, fmt.Errorf("emulator: %s already holds databases (%s); the replication log is not persisted, so use an empty directory", c.Dir, filepath.Base(old[0]))
+		}
+	}
+	return c, nil
+}
+
+// lagFor is the lag model of region.
+func (c Config) lagFor(region string) LagModel {
+	if m, ok := c.Lag[region]; ok {
+		return m
+	}
+	return c.DefaultLag
+}
+
+// path is where instance name's database lives.
+func (c Config) path(name string) string {
+	if c.Dir == "" {
+		return ":memory:"
+	}
+	return filepath.Join(c.Dir, name+".db")
+}
+
+// errUnknownRegion names the valid regions once, for every region error.
+var errUnknownRegion = fmt.Errorf("unknown region (want one of %v)", d1.Regions)

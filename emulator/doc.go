@@ -1,0 +1,66 @@
+// Package emulator is d1check's embedded, default D1: a replicated D1 as
+// Cloudflare documents it, on real SQLite (zombiezen.com/go/sqlite), fast
+// enough to push hundreds of thousands of operations through a CI job.
+//
+// # Shape
+//
+// A primary and one replica in every region of d1.Regions — the primary's
+// region included, as the reference says ("a replica in every region, the
+// primary's included"); so a first-unconstrained client in the primary's
+// region reads its local replica, not the primary. Each instance is one
+// SQLite connection behind a mutex (in memory, or a file under
+// Config.Dir). It implements d1.Transport: Emulator.Database(region) is
+// env.DB for a client in that region.
+//
+// # Writes and positions
+//
+// Whether a statement writes is decided by SQLite's authorizer while the
+// primary compiles it (once per SQL text). Every request that writes runs
+// on the primary as one transaction, in one commit order; each commit is
+// the next position, which bookmarks encode (d1.NewBookmark). Reads never
+// advance it, as in production.
+//
+// # Replication
+//
+// The primary records each commit's row changes with SQLite's session
+// extension and appends them, as a changeset, to one ordered log. Schema
+// statements (CREATE, DROP, ALTER, ANALYZE, PRAGMA user_version) cut the
+// changeset and are logged as text, in place. Each replica applies the log
+// in order, each entry after a lag drawn from its region's LagModel
+// (seeded), merging every due entry into one transaction. Because
+// replicas apply values, not SQL, datetime('now'), random() and
+// last_insert_rowid() cannot diverge; replicas run no triggers and enforce
+// no foreign keys, since the primary's changes already include what those
+// did. A changeset conflict means a replica diverged: it stops and refuses
+// reads with an error saying so, never silently.
+//
+// # Routing
+//
+// See transport.Query: writes → primary; plain and first-primary →
+// primary; first-unconstrained → the client's replica; a bookmark → the
+// client's replica once it reaches it (bounded by Config.BookmarkWait,
+// then a transient error starting with BookmarkTimeoutMessage).
+//
+// # Faults
+//
+// PauseReplication, ResumeReplication, RestartReplica (from an older
+// snapshot, rebuilt by replaying the log), SetLag, and Config.Hooks
+// (BeforeRequest: slow primary or transient errors; Lag: lag spikes) are
+// the seams fault injection and planted bugs attach to.
+//
+// # Known departures from D1
+//
+//   - CREATE TABLE without a declared PRIMARY KEY is refused: the session
+//     extension ignores such tables, so replicas would silently miss their
+//     rows. Likewise, rows whose (non-INTEGER) PRIMARY KEY is NULL are not
+//     replicated.
+//   - BEGIN/COMMIT/SAVEPOINT and ATTACH are refused ("not authorized"):
+//     the emulator owns transactions.
+//   - sqlite_sequence (AUTOINCREMENT counters) is not replicated; replicas
+//     never insert, so only a direct read of that table can tell.
+//   - rows_read approximates D1's count (rows returned plus rows changed).
+//   - A parameter count that does not match the placeholders fails with
+//     "Wrong number of parameter bindings …" (not probed on D1).
+//   - What production does with a garbage bookmark is unknown:
+//     Config.GarbageBookmark chooses.
+package emulator

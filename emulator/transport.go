@@ -1,0 +1,156 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/d1check/d1check/d1"
+)
+
+// transport is a client in one region talking to the emulator.
+type transport struct {
+	e      *Emulator
+	region string
+}
+
+// Query routes one request as replicated D1 does:
+//   - a request that writes (any statement that changes the database) runs
+//     on the primary, whatever its constraint or bookmark: replicas forward
+//     writes. A session gets the primary's new bookmark.
+//   - plain env.DB and "first-primary" read the primary;
+//   - "first-unconstrained" reads the replica in the client's region (in
+//     the primary's region too: every region has a replica, the primary's
+//     included), however stale;
+//   - a bookmark reads the client's replica once it has applied at least
+//     that position (bounded by Config.BookmarkWait), and returns the
+//     replica's own, possibly newer, bookmark;
+//   - any other string is Config.GarbageBookmark's business.
+func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, error) {
+	e := t.e
+	if e.closed.Load() {
+		return d1.Response{}, errClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return d1.Response{}, err
+	}
+	if req.Mode != d1.ModeSession && req.Mode != d1.ModePlain {
+		return d1.Response{}, fmt.Errorf("emulator: unknown request mode %d", req.Mode)
+	}
+	if len(req.Statements) == 0 {
+		return d1.Response{Results: []d1.Result{}}, nil
+	}
+	write, err := e.writes(req.Statements)
+	if err != nil {
+		return d1.Response{}, err
+	}
+	session := req.Mode == d1.ModeSession
+	if write || !session || req.Bookmark == d1.FirstPrimary {
+		return e.onPrimary(ctx, req, write, session)
+	}
+	r := e.replicas[t.region]
+	var want uint64
+	wait := false
+	switch req.Bookmark {
+	case d1.FirstUnconstrained, "":
+	default:
+		b, err := d1.ParseBookmark(req.Bookmark)
+		switch {
+		case err == nil:
+			want, wait = b.Position(), true
+		case e.cfg.GarbageBookmark == GarbageError:
+			return d1.Response{}, emulatorError(fmt.Sprintf("not a bookmark: %q (Config.GarbageBookmark is %q)", req.Bookmark, GarbageError))
+		}
+	}
+	return e.onReplica(ctx, r, req, want, wait)
+}
+
+// writes reports whether any statement writes. Statements are classified
+// once per SQL text on the primary, whose schema is the newest: a replica
+// that lacks a table must still know an INSERT into it is a write to
+// forward. A statement the primary cannot compile fails here, with the
+// primary's error.
+func (e *Emulator) writes(qs []d1.Query) (bool, error) {
+	write := false
+	for _, q := range qs {
+		info, ok := e.classes.Load(q.SQL)
+		if !ok {
+			p := e.primary
+			p.mu.Lock()
+			if p.conn == nil {
+				p.mu.Unlock()
+				return false, errClosed
+			}
+			i, err := p.classify(q.SQL)
+			p.mu.Unlock()
+			if err != nil {
+				return false, err
+			}
+			info, _ = e.classes.LoadOrStore(q.SQL, i)
+		}
+		write = write || info.(stmtInfo).write
+	}
+	return write, nil
+}
+
+func (e *Emulator) onPrimary(ctx context.Context, req d1.Request, write, session bool) (d1.Response, error) {
+	if h := e.cfg.Hooks.BeforeRequest; h != nil {
+		if err := h(ctx, "", req); err != nil {
+			return d1.Response{}, err
+		}
+	}
+	p := e.primary
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conn == nil {
+		return d1.Response{}, errClosed
+	}
+	var resp d1.Response
+	var err error
+	pos := p.pos
+	if write {
+		resp.Results, pos, err = e.commit(req.Statements)
+	} else {
+		resp.Results, err = readAll(p, req.Statements)
+	}
+	if err != nil {
+		return d1.Response{}, err
+	}
+	if session {
+		resp.Bookmark = d1.NewBookmark(pos)
+	}
+	return resp, nil
+}
+
+func (e *Emulator) onReplica(ctx context.Context, r *replica, req d1.Request, want uint64, wait bool) (d1.Response, error) {
+	if h := e.cfg.Hooks.BeforeRequest; h != nil {
+		if err := h(ctx, r.region, req); err != nil {
+			return d1.Response{}, err
+		}
+	}
+	var resp d1.Response
+	err := r.serve(ctx, want, wait, e.cfg.BookmarkWait, func() error {
+		var err error
+		resp.Results, err = readAll(r.instance, req.Statements)
+		resp.Bookmark = d1.NewBookmark(r.pos)
+		return err
+	})
+	if err != nil {
+		return d1.Response{}, err
+	}
+	return resp, nil
+}
+
+// readAll runs read-only statements on in, which the caller holds: they
+// all see the same position.
+func readAll(in *instance, qs []d1.Query) ([]d1.Result, error) {
+	results := make([]d1.Result, len(qs))
+	for i, q := range qs {
+		r, err := in.run(q, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.Meta.SizeAfter = in.size
+		results[i] = r
+	}
+	return results, nil
+}
