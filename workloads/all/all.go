@@ -1,0 +1,8 @@
+// Package all registers every workload with package workloads; import it
+// for its side effect where workloads are looked up by name.
+package all
+
+import (
+	_ "github.com/d1check/d1check/workloads/magiccodes" // registers "magic-codes"
+	_ "github.com/d1check/d1check/workloads/users"      // registers "users"
+)

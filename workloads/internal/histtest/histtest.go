@@ -1,0 +1,82 @@
+// Package histtest runs a workload on the embedded emulator and reads the
+// recorded history back, for the workloads' tests: they assert on the raw
+// history, not through the checker.
+package histtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/runner"
+)
+
+// Run runs cfg (its Target and History are filled in) on a fresh emulator
+// built from ecfg, and returns the history as read back from its bytes.
+func Run(t testing.TB, cfg runner.Config, ecfg emulator.Config) *history.History {
+	t.Helper()
+	emu, err := emulator.New(ecfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	var buf bytes.Buffer
+	w, err := history.NewWriter(&buf, history.Header{Target: "emulator", Seed: cfg.Seed, StartedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Target, cfg.History = emu.Database, w
+	st, err := runner.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Read(&buf, "run.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Synthesized != 0 || h.Truncated {
+		t.Fatalf("a finished run left %d open invokes (truncated %v)", h.Synthesized, h.Truncated)
+	}
+	if want := 2 * (st.Ops + st.FinalReads); len(h.Events) != want {
+		t.Fatalf("history has %d events, stats say %d", len(h.Events), want)
+	}
+	return h
+}
+
+// Op is an invoke and its completion.
+type Op struct {
+	Invoke, Done history.Event
+}
+
+// Pairs matches every invoke with its completion, in invoke order.
+func Pairs(h *history.History) []Op {
+	open := map[int]int{}
+	var out []Op
+	for _, e := range h.Events {
+		switch e.Type {
+		case history.Invoke:
+			open[e.Process] = len(out)
+			out = append(out, Op{Invoke: e})
+		case history.OK, history.Fail, history.Info:
+			out[open[e.Process]].Done = e
+		}
+	}
+	return out
+}
+
+// Value decodes op's ok value into a map.
+func Value(t testing.TB, e history.Event) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(e.Value, &m); err != nil {
+		t.Fatalf("event %d: value %s: %v", e.Index, e.Value, err)
+	}
+	return m
+}
