@@ -21,6 +21,8 @@ func classify(p *partition, ci *commitIndex) []Anomaly {
 		found = classifySingleUse(p, ci)
 	case model.Register:
 		found = classifyRegister(p, ci)
+	case model.CompareAndSet:
+		found = classifyCompareAndSet(p, ci)
 	}
 	if len(found) == 0 {
 		found = []Anomaly{p.anomaly(NonLinearizable, fmt.Sprintf(
@@ -277,8 +279,11 @@ func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
 	writes := p.oks(model.Write)
 	for _, r := range p.oks(model.Read) {
 		for _, w2 := range writes {
-			if !before(w2, r) || w2.In.Value == r.Out.Value || !p.overwrote(w2, r.Out.Value) {
+			if !before(w2, r) || w2.In.Value == r.Out.Value || !p.overwrote(w2, r.Out.Value, r) {
 				continue
+			}
+			if p.noun() == "session" {
+				return []Anomaly{p.anomaly(StaleRead, staleSession(w2, r)+ci.served(r), w2, r)}
 			}
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
 				"%s returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
@@ -288,12 +293,14 @@ func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
 	return nil
 }
 
-// overwrote reports whether w certainly replaced value: every op that may
-// have written value (and the initial state, for an unset value) finished
-// before w was invoked.
-func (p *partition) overwrote(w *Op, value string) bool {
+// overwrote reports whether w certainly replaced value for the read r:
+// every op that may have written value before r returned (and the initial
+// state, for an unset value) finished before w was invoked. A write of
+// value invoked after r returned cannot explain r: a session deleted after
+// a stale read does not excuse it.
+func (p *partition) overwrote(w *Op, value string, r *Op) bool {
 	for _, o := range p.ops {
-		if o.In.Action == model.Write && o.In.Value == value && !before(o, w) {
+		if o.In.Action == model.Write && o.In.Value == value && o.Call <= r.Return && !before(o, w) {
 			return false
 		}
 	}

@@ -89,7 +89,7 @@ func TestCorpus(t *testing.T) {
 	}
 	// Every kind must be proven failing by some file; the valid files are
 	// the must-pass side.
-	for _, k := range []Kind{DuplicateCreate, StaleRead, DoubleUse, FalseReject, ReadYourWrites, MonotonicRead, BookmarkRegression, LostWrite, NonLinearizable} {
+	for _, k := range []Kind{DuplicateCreate, StaleRead, DoubleUse, FalseReject, ReadYourWrites, MonotonicRead, BookmarkRegression, LostWrite, LostUpdate, NonLinearizable} {
 		if !seen[string(k)] {
 			t.Errorf("no corpus history expects %s", k)
 		}

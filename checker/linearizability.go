@@ -29,16 +29,24 @@ func checkLinearizability(ops []Op, ci *commitIndex, opts Options) (CheckResult,
 	var failures []PartitionFailure
 	for i, p := range parts {
 		v := verdictOf(verdicts[i])
+		rejected := v == Invalid
+		regressed := clientRegressions(p, ci)
+		if len(regressed) > 0 {
+			v = Invalid
+		}
 		tally.add(p.variant, v)
 		switch v {
 		case Unknown:
 			res.Unknown++
 		case Invalid:
 			res.Failed++
-			anomalies = append(anomalies, classify(p, ci)...)
-			if len(failures) < opts.MaxVisualizations {
-				failures = append(failures, visualize(p, ms, deadline))
+			if rejected {
+				anomalies = append(anomalies, classify(p, ci)...)
+				if len(failures) < opts.MaxVisualizations {
+					failures = append(failures, visualize(p, ms, deadline))
+				}
 			}
+			anomalies = append(anomalies, regressed...)
 		}
 	}
 	res.Verdict = tally.verdict()

@@ -21,10 +21,13 @@ type opSpec struct {
 }
 
 // ops is every op the checker knows (DESIGN.md's table). The auth
-// workload's session rows are registers: create_session writes the user id,
-// delete_session writes null, read_session reads one or the other. A
-// workload adds an op here by mapping it onto a model; an op missing from
-// this table is an error, never skipped.
+// workload's session rows are registers: create_session writes who logged
+// in (the user's email, or DESIGN.md's user_id when the values carry no
+// email), delete_session writes null, read_session reads one or the other.
+// A session's refresh token is a compare-and-set register under the same
+// key: refresh_token replaces the token it read, read_token is the final
+// read. A workload adds an op here by mapping it onto a model; an op
+// missing from this table is an error, never skipped.
 var ops = map[string]*opSpec{
 	"get_or_create_user": {action: model.GetOrCreate, decodeOut: decodeGetOrCreate, noun: "email"},
 	"get_user":           {action: model.Get, decodeOut: decodeGetUser, noun: "email"},
@@ -37,6 +40,30 @@ var ops = map[string]*opSpec{
 	"create_session":     {action: model.Write, decodeIn: decodeCreateSessionIn, decodeOut: decodeEmpty, noun: "session"},
 	"delete_session":     {action: model.Write, decodeIn: decodeDeleteSessionIn, decodeOut: decodeEmpty, noun: "session"},
 	"read_session":       {action: model.Read, decodeOut: decodeReadSession, noun: "session"},
+	"refresh_token":      {action: model.Refresh, decodeIn: decodeRefreshIn, decodeOut: decodeRefreshOut, noun: "session"},
+	"read_token":         {action: model.ReadToken, decodeOut: decodeReadToken, noun: "session"},
+	// Versioned entities: the shop's products and their variants, CDN
+	// folders, domain-search jobs and tenant configs.
+	"save_product": advance("product"),
+	"get_product":  observe("product"),
+	"add_variant":  advance("product's variants"),
+	"get_variants": observe("product's variants"),
+	"upload_file":  advance("folder"),
+	"list_files":   observe("folder"),
+	"get_file":     observe("folder"),
+	"advance_job":  advance("job"),
+	"get_job":      observe("job"),
+	"get_results":  observe("job"),
+	"set_config":   advance("config"),
+	"get_config":   observe("config"),
+}
+
+func advance(noun string) *opSpec {
+	return &opSpec{action: model.Advance, decodeIn: decodeAdvanceIn, decodeOut: decodeEmpty, noun: noun}
+}
+
+func observe(noun string) *opSpec {
+	return &opSpec{action: model.Observe, decodeOut: decodeObserveOut, noun: noun}
 }
 
 // Op is one operation of the history: an invoke paired with its

@@ -48,6 +48,9 @@ const (
 	MonotonicRead      Kind = "monotonic-read"
 	BookmarkRegression Kind = "bookmark-regression"
 	LostWrite          Kind = "lost-write"
+	// LostUpdate is a read-modify-write that overwrote a concurrent one's
+	// result: two token refreshes both replacing the same old token.
+	LostUpdate Kind = "lost-update"
 	// NonLinearizable is a partition porcupine rejects that none of the
 	// kinds above explains; its explanation quotes the longest
 	// linearizable prefix porcupine found.

@@ -61,13 +61,14 @@ func keyOf(o *Op) partitionKey { return partitionKey{o.Model(), o.Variant, o.Key
 // monotonic reads otherwise.
 type seen struct {
 	present, issued, used, value *Op
+	floor                        *Op // versioned: the op that showed the newest version
 }
 
 func own(k *Op) bool {
 	switch k.In.Action {
 	case model.GetOrCreate:
 		return k.Out.Created
-	case model.Issue, model.Verify, model.Write:
+	case model.Issue, model.Verify, model.Write, model.Advance:
 		return true
 	}
 	return false
@@ -94,6 +95,10 @@ func learn(s *seen, k *Op) {
 		}
 	case model.Write, model.Read:
 		s.value = k
+	case model.Advance, model.Observe:
+		if s.floor == nil || floorOf(k) > floorOf(s.floor) {
+			s.floor = k
+		}
 	}
 }
 
@@ -148,6 +153,10 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 	case model.Read:
 		if s.value != nil && olderValue(key, valueOf(s.value), r.Out.Value, s.value) {
 			return s.value, fmt.Sprintf("returned %s for %s", r.Out.Value, r.Key)
+		}
+	case model.Observe:
+		if s.floor != nil && wentBelow(r, floorOf(s.floor)) {
+			return s.floor, "read " + r.spec.noun + " " + r.Key + " at " + versionRead(r)
 		}
 	}
 	return nil, ""
@@ -241,6 +250,10 @@ func established(k *Op) string {
 		return "written " + k.In.Value
 	case model.Read:
 		return "read " + k.Out.Value
+	case model.Advance:
+		return fmt.Sprintf("written version %d", k.In.Version)
+	case model.Observe:
+		return "read " + versionRead(k)
 	}
 	return "completed"
 }

@@ -1,5 +1,6 @@
 // Package model holds d1check's sequential specifications for porcupine:
-// create-once (a user per email), single-use (a magic code) and register.
+// create-once (a user per email), single-use (a magic code), register, and
+// compare-and-set (a refresh token).
 //
 // Each model is written once, as two pure functions on a small comparable
 // state: Step for an operation whose output is known, and Effect for one
@@ -29,10 +30,16 @@ const (
 	SingleUse
 	// Register is a single value, written and read.
 	Register
+	// CompareAndSet is a value replaced only from the value read: a
+	// session's refresh token.
+	CompareAndSet
+	// VersionedKind is an entity whose writes carry increasing versions,
+	// read with lag allowed but never backwards.
+	VersionedKind
 )
 
 // Kinds lists every model, in a fixed order.
-var Kinds = []Kind{CreateOnce, SingleUse, Register}
+var Kinds = []Kind{CreateOnce, SingleUse, Register, CompareAndSet, VersionedKind}
 
 func (k Kind) String() string {
 	switch k {
@@ -42,6 +49,10 @@ func (k Kind) String() string {
 		return "single-use"
 	case Register:
 		return "register"
+	case CompareAndSet:
+		return "compare-and-set"
+	case VersionedKind:
+		return "versioned"
 	}
 	return fmt.Sprintf("model(%d)", uint8(k))
 }
@@ -59,6 +70,10 @@ const (
 	ReadCode                      // single-use: final read of the code's state
 	Write                         // register: set the value
 	Read                          // register: read the value
+	Refresh                       // compare-and-set: replace the token read (Output.Old) with Input.Value
+	ReadToken                     // compare-and-set: final read of the token (Output.Old)
+	Advance                       // versioned: write version Input.Version
+	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi)
 )
 
 // Kind is the model an action belongs to.
@@ -70,6 +85,10 @@ func (a Action) Kind() Kind {
 		return SingleUse
 	case Write, Read:
 		return Register
+	case Refresh, ReadToken:
+		return CompareAndSet
+	case Advance, Observe:
+		return VersionedKind
 	}
 	return 0
 }
@@ -79,7 +98,7 @@ func (a Action) Kind() Kind {
 // output), which is why the checker can leave it out.
 func (a Action) ReadOnly() bool {
 	switch a {
-	case Get, List, ReadCode, Read:
+	case Get, List, ReadCode, Read, ReadToken, Observe:
 		return true
 	}
 	return false
@@ -103,15 +122,25 @@ func (a Action) String() string {
 		return "write"
 	case Read:
 		return "read"
+	case Refresh:
+		return "refresh"
+	case ReadToken:
+		return "read_token"
+	case Advance:
+		return "advance"
+	case Observe:
+		return "observe"
 	}
 	return fmt.Sprintf("action(%d)", uint8(a))
 }
 
 // Input is an operation's input. Value is a register write's value as
-// compact JSON; the other actions need nothing beyond the partition's key.
+// compact JSON, or the new token of a refresh; the other actions need
+// nothing beyond the partition's key.
 type Input struct {
-	Action Action
-	Value  string
+	Action  Action
+	Value   string
+	Version int64 // Advance: the version written
 }
 
 // Output is an operation's result. Only the fields of its action matter.
@@ -127,6 +156,13 @@ type Output struct {
 	Issued  bool    // ReadCode
 	Used    bool    // ReadCode
 	Value   string  // Read: the value as compact JSON ("null" when unset)
+	// Refresh: whether this call replaced the token, and the token it read
+	// (empty when it found no session). ReadToken: the token, empty when
+	// the session is gone.
+	Refreshed bool
+	Old       string
+	// Observe: the version read was in [Lo, Hi).
+	Lo, Hi int64
 }
 
 // Spec is one model as pure functions on its state.
@@ -156,6 +192,10 @@ func For(k Kind) Spec {
 		return singleUse
 	case Register:
 		return register
+	case CompareAndSet:
+		return compareAndSet
+	case VersionedKind:
+		return versioned
 	}
 	panic(fmt.Sprintf("model.For(%v): no such model", k))
 }
@@ -232,11 +272,24 @@ func describeOperation(in, out any) string {
 		res = fmt.Sprintf("issued=%t used=%t", o.Issued, o.Used)
 	case i.Action == Read:
 		res = o.Value
+	case i.Action == Refresh:
+		res = fmt.Sprintf("refreshed=%t old=%q", o.Refreshed, o.Old)
+	case i.Action == ReadToken:
+		res = fmt.Sprintf("%q", o.Old)
+	case i.Action == Observe && o.Hi == NoBound:
+		res = fmt.Sprintf("v>=%d", o.Lo)
+	case i.Action == Observe:
+		res = fmt.Sprintf("v in [%d,%d)", o.Lo, o.Hi)
 	default:
 		res = "ok"
 	}
-	if i.Action == Write {
+	switch i.Action {
+	case Write:
 		return fmt.Sprintf("write(%s) -> %s", i.Value, res)
+	case Refresh:
+		return fmt.Sprintf("refresh(%q) -> %s", i.Value, res)
+	case Advance:
+		return fmt.Sprintf("advance(v%d) -> %s", i.Version, res)
 	}
 	return fmt.Sprintf("%s() -> %s", i.Action, res)
 }
