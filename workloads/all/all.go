@@ -3,6 +3,8 @@
 package all
 
 import (
+	_ "github.com/d1check/d1check/workloads/auth"       // registers "auth"
+	_ "github.com/d1check/d1check/workloads/catalog"    // registers "catalog"
 	_ "github.com/d1check/d1check/workloads/magiccodes" // registers "magic-codes"
 	_ "github.com/d1check/d1check/workloads/users"      // registers "users"
 )
