@@ -1,0 +1,73 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/targets/worker/protocol"
+)
+
+// query serves POST /query: the statements run through the transport of
+// the client's region, exactly as the embedded emulator runs them.
+func (s *Server) query(w http.ResponseWriter, r *http.Request) {
+	var body protocol.Request
+	if err := decode(r, &body); err != nil {
+		writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: "d1check emulator: " + err.Error()})
+		return
+	}
+	bookmark, has := r.Header[http.CanonicalHeaderKey(protocol.HeaderBookmark)]
+	req, err := body.ToD1(first(bookmark), has)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: "d1check emulator: " + err.Error()})
+		return
+	}
+	t := s.primary
+	if region := r.Header.Get(protocol.HeaderRegion); region != "" {
+		var ok bool
+		if t, ok = s.transports[region]; !ok {
+			writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: fmt.Sprintf("d1check emulator: %s %q is not a D1 region (want one of %v)", protocol.HeaderRegion, region, d1.Regions)})
+			return
+		}
+	}
+	if req.Mode == d1.ModeSession && s.ReadReplication() == ReplicationDisabled {
+		// No replicas: the primary serves every session request.
+		req.Bookmark = d1.FirstPrimary
+	}
+	resp, err := t.Query(r.Context(), req)
+	if err != nil {
+		writeJSON(w, protocol.StatusFor(err), protocol.ErrorBody{Error: err.Error()})
+		return
+	}
+	if req.Mode == d1.ModeSession {
+		w.Header().Set(protocol.HeaderBookmark, resp.Bookmark)
+	}
+	writeJSON(w, http.StatusOK, protocol.FromD1Response(resp, req.Mode))
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+// Status is GET /status: the driver's identity and each instance's
+// applied bookmark.
+type Status struct {
+	protocol.Status
+	ReadReplication string                    `json:"read_replication"`
+	Primary         emulator.InstanceStatus   `json:"primary"`
+	Replicas        []emulator.InstanceStatus `json:"replicas"`
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	es := s.emu.Status()
+	writeJSON(w, http.StatusOK, Status{
+		Status:          protocol.Status{Driver: protocol.Driver, Runtime: "emulator", Protocol: protocol.Version, Bookmark: es.Primary.Bookmark},
+		ReadReplication: s.ReadReplication(),
+		Primary:         es.Primary,
+		Replicas:        es.Replicas,
+	})
+}
