@@ -49,6 +49,19 @@ type Config struct {
 	ApplyEvery time.Duration
 	// Hooks are fault-injection points; nil hooks do nothing.
 	Hooks Hooks
+	// Bugs plants the named bugs (KnownBugs; see bugs.go), to prove that
+	// d1check's checks catch them. Empty, the default, is a correct D1.
+	Bugs []string
+	// BugRegion is the one replica that lost-write and out-of-order
+	// corrupt; "" means the primary's region.
+	BugRegion string
+	// BugEvery is how often those two strike: lost-write skips every
+	// BugEvery-th commit, out-of-order swaps commit k with k+1 for every
+	// multiple k of BugEvery. 0 means DefaultBugEvery; out-of-order needs
+	// at least 2.
+	BugEvery int
+
+	bugs bugSet // Bugs, parsed by withDefaults
 }
 
 // Values of Config.GarbageBookmark.
@@ -69,6 +82,13 @@ type Hooks struct {
 	// primary) or return an error (a transient D1 failure), in which case
 	// the request is not executed and that error is returned as is.
 	BeforeRequest func(ctx context.Context, region string, req d1.Request) error
+	// AfterRequest runs after an instance has served a request, with the
+	// request's outcome (err is nil on success). A non-nil return replaces
+	// the response with that error while the request's effect stays: a
+	// write committed whose answer was lost, as a timeout or "Network
+	// connection lost." leaves it, which is what makes a history's info
+	// ops real.
+	AfterRequest func(ctx context.Context, region string, req d1.Request, err error) error
 }
 
 // DefaultApplyEvery is Config.ApplyEvery's default.
@@ -78,7 +98,7 @@ const DefaultApplyEvery = time.Millisecond
 const DefaultBookmarkWait = 5 * time.Second
 
 // withDefaults validates c and fills its defaults.
-func (c Config) withDefaults() (Config, error) {
+func (c Config) withDefaults() (_ Config, err error) {
 	if c.PrimaryRegion == "" {
 		c.PrimaryRegion = "ENAM"
 	}
@@ -116,6 +136,24 @@ func (c Config) withDefaults() (Config, error) {
 	case GarbageUnconstrained, GarbageError:
 	default:
 		return c, fmt.Errorf("emulator: GarbageBookmark %q: want %q or %q", c.GarbageBookmark, GarbageUnconstrained, GarbageError)
+	}
+	if c.bugs, err = parseBugs(c.Bugs); err != nil {
+		return c, err
+	}
+	if c.BugRegion == "" {
+		c.BugRegion = c.PrimaryRegion
+	}
+	if !d1.ValidRegion(c.BugRegion) {
+		return c, fmt.Errorf("emulator: bug region %q: %w", c.BugRegion, errUnknownRegion)
+	}
+	switch {
+	case c.BugEvery == 0:
+		c.BugEvery = DefaultBugEvery
+	case c.BugEvery < 0:
+		return c, fmt.Errorf("emulator: BugEvery is %d, want at least 1", c.BugEvery)
+	}
+	if c.bugs.outOfOrder && c.BugEvery < 2 {
+		return c, fmt.Errorf("emulator: BugEvery is %d, but %s swaps pairs of commits and needs at least 2", c.BugEvery, BugOutOfOrder)
 	}
 	if c.Dir != "" {
 		if err := os.MkdirAll(c.Dir, 0o755); err != nil {

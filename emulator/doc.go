@@ -45,8 +45,16 @@
 //
 // PauseReplication, ResumeReplication, RestartReplica (from an older
 // snapshot, rebuilt by replaying the log), SetLag, and Config.Hooks
-// (BeforeRequest: slow primary or transient errors; Lag: lag spikes) are
-// the seams fault injection and planted bugs attach to.
+// (BeforeRequest: slow primary or transient errors; AfterRequest: a
+// request that took effect but whose answer was lost; Lag: lag spikes)
+// are the seams the nemesis package attaches faults to.
+//
+// # Planted bugs
+//
+// Config.Bugs turns on known bugs (bugs.go: ignore-bookmark,
+// lying-bookmark, lost-write, out-of-order, non-atomic-batch,
+// plain-reads-replica), never on by default, so that the selftest can
+// prove each one is caught by the check meant to catch it.
 //
 // # Known departures from D1
 //

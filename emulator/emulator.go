@@ -56,6 +56,9 @@ func New(cfg Config) (*Emulator, error) {
 			every:    cfg.ApplyEvery,
 			advanced: make(chan struct{}),
 		}
+		if region == cfg.BugRegion {
+			r.bugs = replicaBugs{lose: cfg.bugs.lostWrite, swap: cfg.bugs.outOfOrder, every: uint64(cfg.BugEvery)}
+		}
 		if err := r.open(); err != nil {
 			e.closeInstances()
 			return nil, err

@@ -13,15 +13,20 @@ import (
 // commit runs a request that writes as one transaction on the primary and
 // appends its row changes to the replication log: the request's new
 // position is the returned one. Any failure rolls the whole request back,
-// so a batch is atomic and the log never holds a change the primary lacks.
+// so a batch is atomic and the log never holds a change the primary lacks
+// (unless the non-atomic-batch bug is planted: see keepPartialBatch).
 // The caller holds p.mu.
-func (e *Emulator) commit(qs []d1.Query) ([]d1.Result, uint64, error) {
+func (e *Emulator) commit(qs []d1.Query, batch bool) ([]d1.Result, uint64, error) {
 	p := e.primary
 	if err := p.exec("BEGIN IMMEDIATE"); err != nil {
 		return nil, 0, sqlError(err)
 	}
 	rec := &recorder{in: p}
 	results, err := e.runWrite(rec, qs)
+	var kept error // the failure a non-atomic batch reports after committing
+	if err != nil && e.keepPartialBatch(batch, len(results)) {
+		kept, err = err, nil
+	}
 	if err == nil {
 		err = rec.flush()
 	}
@@ -40,18 +45,30 @@ func (e *Emulator) commit(qs []d1.Query) ([]d1.Result, uint64, error) {
 	p.pos++
 	e.log.append(&entry{pos: p.pos, at: time.Now(), ops: rec.ops})
 	p.updateSize()
+	if kept != nil {
+		return nil, p.pos, kept
+	}
 	for i := range results {
 		results[i].Meta.SizeAfter = p.size
 	}
 	return results, p.pos, nil
 }
 
+// keepPartialBatch reports whether a batch whose statement failed after
+// done statements succeeded commits them anyway: the non-atomic-batch BUG.
+// The failing statement itself is undone by SQLite's statement rollback.
+func (e *Emulator) keepPartialBatch(batch bool, done int) bool {
+	return e.cfg.bugs.nonAtomicBatch && batch && done > 0 && !e.primary.conn.AutocommitEnabled()
+}
+
+// runWrite runs qs in order; on a failure it returns the results of the
+// statements that succeeded before it with the error.
 func (e *Emulator) runWrite(rec *recorder, qs []d1.Query) ([]d1.Result, error) {
 	results := make([]d1.Result, 0, len(qs))
 	for _, q := range qs {
 		r, err := e.primary.run(q, rec)
 		if err != nil {
-			return nil, err
+			return results, err
 		}
 		results = append(results, r)
 	}

@@ -22,6 +22,7 @@ type replica struct {
 	kick  chan struct{} // wakes the applier after pause, resume or restart
 	close chan struct{} // closed by Emulator.Close
 	every time.Duration // Config.ApplyEvery
+	bugs  replicaBugs   // planted apply bugs (bugs.go); zero: none
 
 	// Guarded by instance.mu.
 	paused   bool
@@ -90,7 +91,7 @@ func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
 	var grew <-chan struct{}
 	for {
 		var e *entry
-		e, grew = r.log.get(r.pos + uint64(len(batch)) + 1)
+		e, grew = r.entryAt(r.pos + uint64(len(batch)) + 1)
 		if e == nil {
 			break
 		}
@@ -99,6 +100,10 @@ func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
 			break
 		}
 		batch = append(batch, e)
+		if r.bugs.cutAfter(e.pos) {
+			wake = max(r.every, time.Millisecond)
+			break
+		}
 	}
 	if len(batch) > 0 {
 		r.apply(batch)
@@ -111,7 +116,7 @@ func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
 // (a changeset conflict means the replica no longer matches the primary)
 // breaks the replica loudly: it stops applying and refuses reads.
 func (r *replica) apply(batch []*entry) {
-	err := r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch) })
+	err := r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch, r.bugs.tolerant()) })
 	if err != nil {
 		r.broken = fmt.Errorf("replica %s failed to apply position %d..%d and stopped: %v", r.region, batch[0].pos, batch[len(batch)-1].pos, err)
 		return
@@ -131,8 +136,10 @@ func (r *replica) setPos(pos uint64) {
 // applyEntries applies entries to c in one transaction: schema statements
 // re-run, row changes applied from changesets. Consecutive changesets are
 // merged with a changegroup first: SQLite prepares its statements once per
-// table per apply, which dominates the cost of small changesets.
-func applyEntries(c *sqlite.Conn, batch []*entry) (err error) {
+// table per apply, which dominates the cost of small changesets. tolerant
+// (only for a replica with a planted bug) skips conflicting changes
+// instead of failing.
+func applyEntries(c *sqlite.Conn, batch []*entry, tolerant bool) (err error) {
 	if err := execCached(c, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
@@ -155,7 +162,7 @@ func applyEntries(c *sqlite.Conn, batch []*entry) (err error) {
 		if err != nil {
 			return err
 		}
-		return applyChangeset(c, cs)
+		return applyChangeset(c, cs, tolerant)
 	}
 	for _, e := range batch {
 		for _, o := range e.ops {
@@ -197,10 +204,15 @@ func mergeChangesets(css [][]byte) ([]byte, error) {
 
 // applyChangeset applies cs, treating every conflict as fatal: the primary
 // produced these changes from exactly the state the replica holds, so a
-// conflict can only mean divergence.
-func applyChangeset(c *sqlite.Conn, cs []byte) error {
+// conflict can only mean divergence. A tolerant apply omits each
+// conflicting change instead: that is a planted bug's replica, which must
+// keep serving its divergent state for the checks to see it.
+func applyChangeset(c *sqlite.Conn, cs []byte, tolerant bool) error {
 	var conflict string
 	err := c.ApplyChangeset(bytes.NewReader(cs), nil, func(t sqlite.ConflictType, it *sqlite.ChangesetIterator) sqlite.ConflictAction {
+		if tolerant {
+			return sqlite.ChangesetOmit
+		}
 		if conflict == "" {
 			conflict = t.String()
 			if op, err := it.Operation(); err == nil {
@@ -289,7 +301,7 @@ func (r *replica) restart(from uint64) error {
 	r.broken = nil
 	r.drawnPos, r.lastDue = from, time.Time{}
 	if len(batch) > 0 {
-		if err := r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch) }); err != nil {
+		if err := r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch, false) }); err != nil {
 			r.broken = fmt.Errorf("replica %s failed to rebuild position %d: %v", r.region, from, err)
 			return r.broken
 		}

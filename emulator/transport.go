@@ -44,7 +44,8 @@ func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, err
 		return d1.Response{}, err
 	}
 	session := req.Mode == d1.ModeSession
-	if write || !session || req.Bookmark == d1.FirstPrimary {
+	plainRead := !session && !write && e.cfg.bugs.plainReadsReplica // BUG when set
+	if write || (!session && !plainRead) || req.Bookmark == d1.FirstPrimary {
 		return e.onPrimary(ctx, req, write, session)
 	}
 	r := e.replicas[t.region]
@@ -56,12 +57,12 @@ func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, err
 		b, err := d1.ParseBookmark(req.Bookmark)
 		switch {
 		case err == nil:
-			want, wait = b.Position(), true
+			want, wait = b.Position(), !e.cfg.bugs.ignoreBookmark // BUG when ignored
 		case e.cfg.GarbageBookmark == GarbageError:
 			return d1.Response{}, emulatorError(fmt.Sprintf("not a bookmark: %q (Config.GarbageBookmark is %q)", req.Bookmark, GarbageError))
 		}
 	}
-	return e.onReplica(ctx, r, req, want, wait)
+	return e.onReplica(ctx, r, req, want, wait, session)
 }
 
 // writes reports whether any statement writes. Statements are classified
@@ -98,6 +99,22 @@ func (e *Emulator) onPrimary(ctx context.Context, req d1.Request, write, session
 			return d1.Response{}, err
 		}
 	}
+	resp, err := e.servePrimary(req, write, session)
+	return e.after(ctx, "", req, resp, err)
+}
+
+// after runs Hooks.AfterRequest, which may turn a served request's answer
+// into an error while its effect stays.
+func (e *Emulator) after(ctx context.Context, region string, req d1.Request, resp d1.Response, err error) (d1.Response, error) {
+	if h := e.cfg.Hooks.AfterRequest; h != nil {
+		if herr := h(ctx, region, req, err); herr != nil {
+			return d1.Response{}, herr
+		}
+	}
+	return resp, err
+}
+
+func (e *Emulator) servePrimary(req d1.Request, write, session bool) (d1.Response, error) {
 	p := e.primary
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -108,7 +125,7 @@ func (e *Emulator) onPrimary(ctx context.Context, req d1.Request, write, session
 	var err error
 	pos := p.pos
 	if write {
-		resp.Results, pos, err = e.commit(req.Statements)
+		resp.Results, pos, err = e.commit(req.Statements, req.Batch)
 	} else {
 		resp.Results, err = readAll(p, req.Statements)
 	}
@@ -121,23 +138,33 @@ func (e *Emulator) onPrimary(ctx context.Context, req d1.Request, write, session
 	return resp, nil
 }
 
-func (e *Emulator) onReplica(ctx context.Context, r *replica, req d1.Request, want uint64, wait bool) (d1.Response, error) {
+func (e *Emulator) onReplica(ctx context.Context, r *replica, req d1.Request, want uint64, wait, session bool) (d1.Response, error) {
 	if h := e.cfg.Hooks.BeforeRequest; h != nil {
 		if err := h(ctx, r.region, req); err != nil {
 			return d1.Response{}, err
 		}
 	}
+	lying := e.cfg.bugs.lyingBookmark
+	if lying && want <= e.log.last() {
+		wait = false // BUG: it believes it has what it has only received
+	}
 	var resp d1.Response
 	err := r.serve(ctx, want, wait, e.cfg.BookmarkWait, func() error {
 		var err error
 		resp.Results, err = readAll(r.instance, req.Statements)
-		resp.Bookmark = d1.NewBookmark(r.pos)
+		pos := r.pos
+		if lying {
+			pos = max(pos, e.log.last()) // BUG: newer than its data
+		}
+		if session {
+			resp.Bookmark = d1.NewBookmark(pos)
+		}
 		return err
 	})
 	if err != nil {
-		return d1.Response{}, err
+		resp = d1.Response{}
 	}
-	return resp, nil
+	return e.after(ctx, r.region, req, resp, err)
 }
 
 // readAll runs read-only statements on in, which the caller holds: they

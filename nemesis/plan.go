@@ -1,0 +1,125 @@
+package nemesis
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/scenarios"
+)
+
+// Fault kinds, as scenario files spell them (scenarios.FaultKinds).
+const (
+	PauseReplication = "pause-replication"
+	LagSpike         = "lag-spike"
+	RestartReplica   = "restart-replica"
+	SlowPrimary      = "slow-primary"
+	RequestTimeout   = "request-timeout"
+	DropBookmark     = "drop-bookmark"
+)
+
+// clientSide are the faults a runner applies on the client's side of the
+// wire, so they work on any target whose runner supports them.
+var clientSide = map[string]bool{RequestTimeout: true, DropBookmark: true}
+
+// Options say what the faults will run against.
+type Options struct {
+	// Target is the scenario's target kind: "emulator", "worker" or "rest".
+	// Only the emulator can pause, lag, restart or slow itself.
+	Target string
+	// ClientFaults says the runner consults Nemesis.DropBookmark and
+	// Nemesis.RequestDeadline before each op. Without it, drop-bookmark is
+	// refused everywhere and request-timeout everywhere but the emulator,
+	// which loses answers server-side (Hooks.AfterRequest) instead.
+	ClientFaults bool
+}
+
+// Nemesis is a validated fault schedule. Build it with New, install Hooks
+// in the emulator's Config before emulator.New, then Run (or Start) it for
+// the length of the run.
+type Nemesis struct {
+	faults []scenarios.Fault
+	opts   Options
+	state  *state
+}
+
+// New validates faults against opts. Every problem is reported, each
+// naming its fault as faults[i], before anything runs.
+func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
+	var errs []error
+	switch opts.Target {
+	case "emulator", "worker", "rest":
+	default:
+		errs = append(errs, fmt.Errorf("target %q: want emulator, worker or rest", opts.Target))
+	}
+	for i, f := range faults {
+		if err := check(f, opts); err != nil {
+			errs = append(errs, fmt.Errorf("faults[%d] (%s at %v): %w", i, f.Kind, f.At, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("nemesis: %w", err)
+	}
+	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: newState(faults)}, nil
+}
+
+// check reports why f cannot run on the target, or is malformed.
+func check(f scenarios.Fault, opts Options) error {
+	switch f.Kind {
+	case PauseReplication, RestartReplica:
+	case LagSpike:
+		if f.Lag <= 0 {
+			return errors.New("lag-spike needs a positive lag")
+		}
+	case SlowPrimary:
+		if f.Delay <= 0 {
+			return errors.New("slow-primary needs a positive delay")
+		}
+	case RequestTimeout, DropBookmark:
+	default:
+		return fmt.Errorf("unknown fault kind (known: %v)", scenarios.FaultKinds)
+	}
+	switch {
+	case f.At < 0 || f.For < 0 || f.Lag < 0 || f.Delay < 0:
+		return errors.New("negative duration")
+	case f.Snapshot < 0:
+		return errors.New("negative snapshot")
+	case f.Region != "" && !d1.ValidRegion(f.Region):
+		return fmt.Errorf("unknown region %q (want one of %v)", f.Region, d1.Regions)
+	case f.Kind == DropBookmark && !opts.ClientFaults:
+		return errors.New("drop-bookmark is applied by the runner between a client's requests, and this runner does not support client faults")
+	case opts.Target != "emulator" && !clientSide[f.Kind]:
+		return fmt.Errorf("target %s cannot be made to %s: only the embedded emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
+	case opts.Target != "emulator" && f.Kind == RequestTimeout && !opts.ClientFaults:
+		return fmt.Errorf("request-timeout on target %s needs a runner that gives ops a deadline, and this runner does not support client faults", opts.Target)
+	}
+	return nil
+}
+
+// step is one boundary of the schedule: fault i starts or ends.
+type step struct {
+	at    time.Duration
+	fault int
+	start bool
+}
+
+// steps orders every boundary in time (starts before ends at the same
+// instant only for different faults; a fault's own end follows its
+// start). A fault with For 0 lasts until the run ends, except
+// restart-replica, which is instantaneous.
+func (n *Nemesis) steps() []step {
+	var out []step
+	for i, f := range n.faults {
+		out = append(out, step{at: f.At, fault: i, start: true})
+		switch {
+		case f.Kind == RestartReplica:
+			out = append(out, step{at: f.At, fault: i})
+		case f.For > 0:
+			out = append(out, step{at: f.At + f.For, fault: i})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].at < out[b].at })
+	return out
+}
