@@ -27,16 +27,20 @@ func decodeAdvanceIn(v []byte, in *model.Input) error {
 	return nil
 }
 
-// decodeObserveOut reads what a versioned read saw, as exactly one of
-// {version: n} (null when absent: version 0), {at_least: n} (a file or a
-// result that version n created is there) or {below: n} (it is not).
+// decodeObserveOut reads what a versioned read saw: {version: n} (null
+// when absent: version 0), or {at_least: n} (a file or a result that
+// version n created is there), {below: n} (it is not), or both, an
+// interval: a job read as "running" is past "pending" (at_least 2) and not
+// yet "complete" (below 4), and either bound alone would hide one way of
+// going back.
 func decodeObserveOut(v []byte, out *model.Output) error {
 	var x map[string]json.RawMessage
 	if err := unmarshal(v, &x); err != nil {
 		return err
 	}
+	var got [3]*int64 // version, at_least, below
 	var forms int
-	for _, f := range []string{"version", "at_least", "below"} {
+	for i, f := range []string{"version", "at_least", "below"} {
 		raw, ok := x[f]
 		if !ok {
 			continue
@@ -46,22 +50,31 @@ func decodeObserveOut(v []byte, out *model.Output) error {
 		if err := json.Unmarshal(raw, &n); err != nil || (n == nil && f != "version") || (n != nil && *n < 0) {
 			return fmt.Errorf("%s is %s, want a whole number from 0%s", f, raw, map[bool]string{true: " or null", false: ""}[f == "version"])
 		}
-		switch {
-		case f == "version" && n == nil:
-			out.Lo, out.Hi = 0, 1
-		case f == "version":
-			out.Lo, out.Hi = *n, *n+1
-		case f == "at_least":
-			out.Lo, out.Hi = *n, model.NoBound
-		default:
-			if *n == 0 {
-				return errors.New("below is 0: no version is below 0")
-			}
-			out.Lo, out.Hi = 0, *n
+		if n == nil {
+			n = new(int64) // version null: absent, version 0
 		}
+		got[i] = n
 	}
-	if forms != 1 {
-		return errors.New(`want exactly one of "version", "at_least", "below"`)
+	version, atLeast, below := got[0], got[1], got[2]
+	switch {
+	case forms == 0 || (version != nil && forms > 1):
+		return errors.New(`want "version" alone, or "at_least", "below" or both`)
+	case version != nil:
+		out.Lo, out.Hi = *version, *version+1
+		return nil
+	}
+	out.Lo, out.Hi = 0, model.NoBound
+	if atLeast != nil {
+		out.Lo = *atLeast
+	}
+	if below != nil {
+		out.Hi = *below
+	}
+	switch {
+	case out.Hi == 0:
+		return errors.New("below is 0: no version is below 0")
+	case out.Lo >= out.Hi:
+		return fmt.Errorf("at_least %d and below %d leave no version", out.Lo, out.Hi)
 	}
 	return nil
 }

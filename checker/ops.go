@@ -42,20 +42,28 @@ var ops = map[string]*opSpec{
 	"read_session":       {action: model.Read, decodeOut: decodeReadSession, noun: "session"},
 	"refresh_token":      {action: model.Refresh, decodeIn: decodeRefreshIn, decodeOut: decodeRefreshOut, noun: "session"},
 	"read_token":         {action: model.ReadToken, decodeOut: decodeReadToken, noun: "session"},
-	// Versioned entities: the shop's products and their variants, CDN
-	// folders, domain-search jobs and tenant configs.
+	// Versioned entities: the shop's products with their variants (one
+	// entity under the product's slug, so a variant read and a product
+	// read are ordered by one version), CDN folders, domain-search jobs
+	// and tenant configs.
 	"save_product": advance("product"),
 	"get_product":  observe("product"),
 	"add_variant":  advance("product's variants"),
 	"get_variants": observe("product's variants"),
+	"get_variant":  observe("product's variants"),
 	"upload_file":  advance("folder"),
 	"list_files":   observe("folder"),
 	"get_file":     observe("folder"),
-	"advance_job":  advance("job"),
-	"get_job":      observe("job"),
-	"get_results":  observe("job"),
-	"set_config":   advance("config"),
-	"get_config":   observe("config"),
+	// list_all_files, list_folders and list_jobs read many entities; they
+	// record what they showed of the one the user looked for (the op's key).
+	"list_all_files": observe("folder"),
+	"list_folders":   observe("folder"),
+	"advance_job":    advance("job"),
+	"get_job":        observe("job"),
+	"get_results":    observe("job"),
+	"list_jobs":      observe("job"),
+	"set_config":     advance("config"),
+	"get_config":     observe("config"),
 }
 
 func advance(noun string) *opSpec {

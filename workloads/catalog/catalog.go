@@ -1,25 +1,37 @@
 // Package catalog is phase 2 of the migration guide: shop product reads.
-// An admin creates a product and edits its price while shoppers browse
-// getProductBySlug. Every write carries the product's next version, so
+// An admin creates a product, adds its variants (price, stock) and edits
+// its price while shoppers browse getProductBySlug, getProductVariants
+// and getVariantById. Every write carries the product's next version, so
 // "the price flipped back" is decidable: the admin must see its own edit
 // in its next request, and a shopper must never see an older version
 // than one it already saw. Both hold only when the client carries the
 // bookmark between requests; a stale price for a shopper who never saw
 // the new one is allowed (D1 promises nothing across sessions).
+//
+// A product and its variants are one versioned entity, keyed by the
+// product's slug: adding a variant bumps the product's version in the
+// same batch, so a variant is visible exactly from the version that
+// added it. That makes "a variant is never visible before its product"
+// one more way of going back: a shopper shown a variant who then reads
+// the product as absent saw the product's version drop below the
+// variant's.
 package catalog
 
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload, versioned reads and writes of a product.
+// The ops of this workload, versioned reads and writes of a product and
+// its variants; every op's key is the product's slug.
 const (
-	FSave = "save_product" // {slug, version, price} -> {}
-	FGet  = "get_product"  // {slug} -> {version, price} (version null when absent)
+	FSave        = "save_product" // {slug, version, price} -> {}
+	FGet         = "get_product"  // {slug} -> {version, price} (version null when absent)
+	FAddVariant  = "add_variant"  // {slug, variant, version, price} -> {}
+	FGetVariants = "get_variants" // getProductVariants: {slug} -> Variants
+	FGetVariant  = "get_variant"  // getVariantById: {slug, variant, version} -> workloads.Presence
 )
 
 // Args is both ops' invoke value; the key is the slug.
@@ -27,6 +39,9 @@ type Args struct {
 	Slug    string `json:"slug"`
 	Version int64  `json:"version,omitempty"`
 	Price   int64  `json:"price,omitempty"`
+	// Variant is a variant's id (add_variant, get_variant); Version is
+	// then the product version its add makes.
+	Variant string `json:"variant,omitempty"`
 	// Final marks the final read: on the primary, after the traffic.
 	Final bool `json:"final,omitempty"`
 }
@@ -51,14 +66,26 @@ func (Workload) Name() string { return "catalog" }
 // bookmark policy decides what the session sees.
 func (Workload) Variants() []string { return []string{workloads.Plain, workloads.Unconstrained} }
 
-// Schema gives each variant its own products table.
+// Schema gives each variant its own products and product variants
+// tables.
 func (Workload) Schema(variants []string) []string {
 	var ddl []string
 	for _, v := range variants {
-		ddl = append(ddl, "CREATE TABLE IF NOT EXISTS "+workloads.Table("products", v)+
-			" (slug TEXT PRIMARY KEY, price INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)")
+		t := tablesOf(v)
+		ddl = append(ddl, "CREATE TABLE IF NOT EXISTS "+t.products+
+			" (slug TEXT PRIMARY KEY, price INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)",
+			"CREATE TABLE IF NOT EXISTS "+t.variants+" (id TEXT PRIMARY KEY, product_slug TEXT NOT NULL,"+
+				" price INTEGER NOT NULL, stock INTEGER NOT NULL, added_version INTEGER NOT NULL)",
+			"CREATE INDEX IF NOT EXISTS "+t.variants+"_product ON "+t.variants+" (product_slug)")
 	}
 	return ddl
+}
+
+// tables are one variant's tables.
+type tables struct{ products, variants string }
+
+func tablesOf(variant string) tables {
+	return tables{products: workloads.Table("products", variant), variants: workloads.Table("product_variants", variant)}
 }
 
 // FinalRead maps every op on a product to get_product on the primary.
@@ -76,19 +103,25 @@ func (Workload) Do(ctx context.Context, env *workloads.Env, variant string, op w
 	if !ok {
 		return nil, fmt.Errorf("catalog: op %s: value is %T, want catalog.Args", op.F, op.Value)
 	}
-	if !slices.Contains(Workload{}.Variants(), variant) {
-		return nil, fmt.Errorf("catalog: unknown variant %q", variant)
+	if a.Slug == "" || a.Slug != op.Key {
+		return nil, fmt.Errorf("catalog: op %s: key %q is not the slug %q", op.F, op.Key, a.Slug)
 	}
-	t := workloads.Table("products", variant)
-	var conn workloads.Preparer = env.DB
-	if variant == workloads.Unconstrained && !a.Final {
-		conn = env.Session()
+	conn, err := env.RequestConn(variant, a.Final)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
+	t := tablesOf(variant)
 	switch op.F {
 	case FSave:
-		return save(ctx, conn, t, a)
+		return save(ctx, conn, t.products, a)
 	case FGet:
-		return get(ctx, conn, t, a.Slug)
+		return get(ctx, conn, t.products, a.Slug)
+	case FAddVariant:
+		return addVariant(ctx, conn, t, a)
+	case FGetVariants:
+		return getVariants(ctx, conn, t.variants, a.Slug)
+	case FGetVariant:
+		return getVariant(ctx, conn, t.variants, a)
 	}
 	return nil, fmt.Errorf("catalog: unknown op %q", op.F)
 }
@@ -100,8 +133,12 @@ func save(ctx context.Context, conn workloads.Preparer, t string, a Args) (any, 
 	if a.Version == 1 {
 		sql = "INSERT INTO " + t + " (price, version, slug, updated_at) VALUES (?, ?, ?, datetime('now'))"
 	}
-	if _, err := conn.Prepare(sql).Bind(args...).Run(ctx); err != nil {
+	r, err := conn.Prepare(sql).Bind(args...).Run(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if r.Meta.Changes == 0 {
+		return nil, workloads.NotApplied(fmt.Errorf("catalog: product %s is not there to edit", a.Slug))
 	}
 	return struct{}{}, nil
 }

@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,28 +22,33 @@ func run(t *testing.T, bookmarks string, seed int64) *history.History {
 	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond)})
 }
 
-// goneBack counts, on the raw history, reads by a client of a version
-// older than one the same client wrote or read in an earlier request.
-func goneBack(t *testing.T, h *history.History) (n int) {
-	floor := map[[2]any]int64{} // (process, slug) -> newest version seen
+// goneBack counts, on the raw history, reads by a client of a product
+// version older than one the same client wrote or read in an earlier
+// request: a price flipping back, or a product missing after one of its
+// variants was shown.
+func goneBack(t *testing.T, h *history.History) int {
+	return histtest.WentBack(t, h, catalog.FSave, catalog.FAddVariant)
+}
+
+// variantFirst counts reads of a product as absent by a client that had
+// been shown one of its variants: the causal rule the shop relies on.
+func variantFirst(t *testing.T, h *history.History) (n int) {
+	shown := map[[2]any]bool{} // (process, slug) -> a variant was shown
 	for _, op := range histtest.Pairs(h) {
 		if op.Done.Type != history.OK {
 			continue
 		}
 		k := [2]any{op.Invoke.Process, op.Invoke.Key}
-		var v int64
 		switch op.Invoke.F {
-		case catalog.FSave:
-			v = int64(histtest.Value(t, op.Invoke)["version"].(float64))
-		case catalog.FGet:
-			if x, ok := histtest.Value(t, op.Done)["version"].(float64); ok {
-				v = int64(x)
+		case catalog.FGetVariant, catalog.FGetVariants:
+			if histtest.Value(t, op.Done)["found"] == true {
+				shown[k] = true
 			}
-			if v < floor[k] {
+		case catalog.FGet:
+			if histtest.Value(t, op.Done)["version"] == nil && shown[k] {
 				n++
 			}
 		}
-		floor[k] = max(floor[k], v)
 	}
 	return n
 }
@@ -57,18 +64,45 @@ func TestNoneGoesBack(t *testing.T) {
 	t.Fatal("no seed in 1..5 made a client see a product go back")
 }
 
-// TestCarryNever: with the bookmark carried, nobody ever goes back, and
-// every op succeeds.
+// TestCarryNever: with the bookmark carried, nobody ever goes back (a
+// variant is never shown before its product), and every op succeeds.
 func TestCarryNever(t *testing.T) {
 	for seed := int64(1); seed <= 3; seed++ {
 		h := run(t, runner.BookmarksCarry, seed)
 		if n := goneBack(t, h); n != 0 {
 			t.Errorf("seed %d: %d reads went back", seed, n)
 		}
+		if n := variantFirst(t, h); n != 0 {
+			t.Errorf("seed %d: %d product reads missed a product whose variant was shown", seed, n)
+		}
 		for _, e := range h.Events {
 			if e.Type == history.Fail || e.Type == history.Info {
 				t.Errorf("seed %d: event %d %s %s: %s", seed, e.Index, e.Type, e.F, e.Error)
 			}
+		}
+	}
+}
+
+// TestDoRejectsBadInput: an op the workload cannot run is a clear error,
+// before any query.
+func TestDoRejectsBadInput(t *testing.T) {
+	env := &workloads.Env{}
+	p := catalog.Args{Slug: "p-x"}
+	for _, c := range []struct {
+		variant string
+		op      workloads.Op
+		want    string
+	}{
+		{workloads.Atomic, workloads.Op{F: catalog.FGet, Key: "p-x", Value: p}, `variant "atomic"`},
+		{workloads.Plain, workloads.Op{F: catalog.FGet, Key: "p-x", Value: "p-x"}, "want catalog.Args"},
+		{workloads.Plain, workloads.Op{F: catalog.FGet, Key: "p-y", Value: p}, `key "p-y" is not the slug`},
+		{workloads.Plain, workloads.Op{F: "delete_product", Key: "p-x", Value: p}, "unknown op"},
+		{workloads.Plain, workloads.Op{F: catalog.FAddVariant, Key: "p-x", Value: catalog.Args{Slug: "p-x", Version: 2}}, "want a variant id"},
+		{workloads.Plain, workloads.Op{F: catalog.FGetVariant, Key: "p-x", Value: catalog.Args{Slug: "p-x", Variant: "v"}}, "want a variant id and its version"},
+	} {
+		_, err := catalog.Workload{}.Do(context.Background(), env, c.variant, c.op)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %+v: error %v, want one containing %q", c.variant, c.op, err, c.want)
 		}
 	}
 }

@@ -1,0 +1,120 @@
+package domainsearch
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/d1check/d1check/workloads"
+)
+
+func cfg(seed int64, client, peers int) workloads.GenConfig {
+	return workloads.GenConfig{Seed: seed, Client: client, Variant: workloads.Unconstrained, Peer: client, Peers: peers,
+		Keys: workloads.KeySpace{Count: 3, Hot: 0.5, HotKeys: 2}}
+}
+
+func ops(g workloads.Generator, n int) []workloads.Op {
+	out := make([]workloads.Op, n)
+	for i := range out {
+		out[i] = g.Next()
+	}
+	return out
+}
+
+func TestGeneratorDeterministic(t *testing.T) {
+	w := Workload{}
+	a := ops(w.Generator(cfg(7, 3, 8)), 500)
+	if !reflect.DeepEqual(a, ops(w.Generator(cfg(7, 3, 8)), 500)) {
+		t.Fatal("same seed and client gave different ops")
+	}
+	if reflect.DeepEqual(a, ops(w.Generator(cfg(9, 3, 8)), 500)) {
+		t.Fatal("another seed gave the same ops")
+	}
+}
+
+// step is one write of the schedule: who made it, and when (op number).
+type step struct{ client, seq int }
+
+// TestSchedule: every job's four steps and every config version are
+// written once; a job's steps come in order, its submit at least
+// hotPeriod ops before its worker's first step (so the runner's pacing
+// puts the submit first), and the worker is another client than the
+// submitter when there are enough peers; config versions of a tenant go
+// up in the order they are written; pollers other than the writers read
+// every job, through every read.
+func TestSchedule(t *testing.T) {
+	for _, peers := range []int{8, 2} {
+		const n = 240
+		written := map[string]map[int64]step{}
+		readers := map[string]map[int]bool{}
+		fs := map[string]bool{}
+		for c := 0; c < peers; c++ {
+			for seq, op := range ops(Workload{}.Generator(cfg(1, c, peers)), n) {
+				a := op.Value.(Args)
+				fs[op.F] = true
+				if op.ReadOnly == (op.F == FAdvance || op.F == FSetConfig) {
+					t.Fatalf("op %+v: only advance_job and set_config write", op)
+				}
+				if op.F != FAdvance && op.F != FSetConfig {
+					if readers[op.Key] == nil {
+						readers[op.Key] = map[int]bool{}
+					}
+					readers[op.Key][c] = true
+					continue
+				}
+				if written[op.Key] == nil {
+					written[op.Key] = map[int64]step{}
+				}
+				if s, dup := written[op.Key][a.Version]; dup {
+					t.Fatalf("%s version %d written by client %d op %d and client %d op %d", op.Key, a.Version, s.client, s.seq, c, seq)
+				}
+				written[op.Key][a.Version] = step{c, seq}
+			}
+		}
+		for _, f := range []string{FAdvance, FGetJob, FListJobs, FResults, FSetConfig, FGetConfig} {
+			if !fs[f] {
+				t.Errorf("%d peers: no client ran %s", peers, f)
+			}
+		}
+		jobs, polled := 0, 0
+		for key, vs := range written {
+			if key[0] == 't' { // a tenant's config
+				for v := int64(2); v <= int64(len(vs)); v++ {
+					if vs[v].seq < vs[v-1].seq {
+						t.Errorf("config %s: version %d written at op %d, before version %d", key, v, vs[v].seq, v-1)
+					}
+				}
+				continue
+			}
+			if len(vs) != 4 && vs[Submitted].seq < n-2*hotPeriod {
+				t.Errorf("job %s: steps %v, want all four", key, vs)
+			}
+			for v := Started; v <= Completed; v++ {
+				if s, ok := vs[v]; ok && (s.seq < vs[v-1].seq || s.client != vs[Started].client) {
+					t.Errorf("job %s: step %d %+v after step %d %+v", key, v, s, v-1, vs[v-1])
+				}
+			}
+			if s, ok := vs[Started]; ok {
+				if peers >= 3 && (s.client == vs[Submitted].client || s.seq < vs[Submitted].seq+hotPeriod) {
+					t.Errorf("job %s: submitted %+v, started %+v", key, vs[Submitted], s)
+				}
+			}
+			jobs++
+			if len(readers[key]) > 1 {
+				polled++
+			}
+		}
+		if jobs < 10 || (peers >= 3 && polled < jobs*3/4) {
+			t.Errorf("%d peers: %d jobs, %d polled by several clients", peers, jobs, polled)
+		}
+	}
+}
+
+// BenchmarkGenerator: the cost of choosing one op, which every client pays
+// before every request.
+func BenchmarkGenerator(b *testing.B) {
+	g := Workload{}.Generator(cfg(1, 3, 24))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		g.Next()
+	}
+}
