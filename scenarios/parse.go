@@ -55,8 +55,9 @@ type raw struct {
 	Ops       *int     `yaml:"ops"`
 	Duration  string   `yaml:"duration"`
 	Keys      *struct {
-		Count *int     `yaml:"count"`
-		Hot   *float64 `yaml:"hot"`
+		Count   *int     `yaml:"count"`
+		Hot     *float64 `yaml:"hot"`
+		HotKeys *int     `yaml:"hot_keys"`
 	} `yaml:"keys"`
 	Target *struct {
 		Kind        string `yaml:"kind"`
@@ -79,6 +80,7 @@ type raw struct {
 	Expect *struct {
 		Verdict   string   `yaml:"verdict"`
 		Anomalies []string `yaml:"anomalies"`
+		Allow     []string `yaml:"allow"`
 	} `yaml:"expect"`
 }
 
@@ -211,7 +213,7 @@ func (v *validator) oneOf(field, got string, allowed []string) {
 
 func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	s := &Scenario{Name: r.Name, Workload: r.Workload, Variants: r.Variants, Bookmarks: r.Bookmarks,
-		Clients: DefaultClients, Seed: DefaultSeed, Keys: Keys{Count: DefaultKeys, Hot: DefaultHot}}
+		Clients: DefaultClients, Seed: DefaultSeed, Keys: Keys{Count: DefaultKeys, Hot: DefaultHot, HotKeys: DefaultHotKeys}}
 	if s.Name == "" {
 		v.fail("name", "missing: every scenario needs a name")
 	} else if strings.ContainsAny(s.Name, "/\\ \t") {
@@ -274,6 +276,12 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 				v.fail("keys.hot", "%v: the hot share of traffic is a fraction from 0 to 1", s.Keys.Hot)
 			}
 		}
+		if r.Keys.HotKeys != nil {
+			s.Keys.HotKeys = *r.Keys.HotKeys
+			if s.Keys.HotKeys < 1 {
+				v.fail("keys.hot_keys", "%d: at least 1 hot key at a time (set hot: 0 for no hot traffic)", s.Keys.HotKeys)
+			}
+		}
 	}
 	s.Target.Kind = DefaultTarget
 	if t := r.Target; t != nil {
@@ -327,13 +335,22 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		s.Seed = *r.Seed
 	}
 	if e := r.Expect; e != nil {
-		s.Expect = &Expect{Verdict: e.Verdict, Anomalies: e.Anomalies}
+		s.Expect = &Expect{Verdict: e.Verdict, Anomalies: e.Anomalies, Allow: e.Allow}
 		v.oneOf("expect.verdict", e.Verdict, []string{"valid", "invalid", "unknown"})
-		if e.Verdict == "valid" && len(e.Anomalies) > 0 {
+		if e.Verdict == "valid" && len(e.Anomalies)+len(e.Allow) > 0 {
 			v.fail("expect.anomalies", "a valid verdict has no anomalies")
+		}
+		if e.Verdict == "invalid" && len(e.Anomalies) == 0 {
+			v.fail("expect.anomalies", "an invalid verdict must name at least one anomaly kind it expects")
 		}
 		for i, k := range e.Anomalies {
 			v.oneOf(fmt.Sprintf("expect.anomalies[%d]", i), k, AnomalyKinds)
+		}
+		for i, k := range e.Allow {
+			v.oneOf(fmt.Sprintf("expect.allow[%d]", i), k, AnomalyKinds)
+			if slices.Contains(e.Anomalies, k) {
+				v.fail(fmt.Sprintf("expect.allow[%d]", i), "%q is already expected; allow is for kinds that may or may not appear", k)
+			}
 		}
 	}
 	return s
@@ -341,7 +358,7 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 
 // AnomalyKinds are the anomaly kinds an expect block may name.
 var AnomalyKinds = []string{"duplicate-create", "stale-read", "double-use", "false-reject", "read-your-writes",
-	"monotonic-read", "monotonic-write", "writes-follow-reads", "bookmark-regression", "lost-write"}
+	"monotonic-read", "monotonic-write", "writes-follow-reads", "bookmark-regression", "lost-write", "lost-update"}
 
 func (v *validator) lag(field string, r *rawLag) Lag {
 	if r == nil {

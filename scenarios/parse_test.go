@@ -78,6 +78,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"unknown fault", "name: a\nworkload: users\nfaults:\n  - {at: 1s, kind: meteor}\n", 4, "faults[0].kind", `"meteor" is not one of`},
 		{"bad verdict", "name: a\nworkload: users\nexpect: {verdict: fine}\n", 3, "expect.verdict", `"fine"`},
 		{"valid with anomalies", "name: a\nworkload: users\nexpect: {verdict: valid, anomalies: [stale-read]}\n", 3, "expect.anomalies", "no anomalies"},
+		{"invalid without kinds", "name: a\nworkload: users\nexpect: {verdict: invalid}\n", 3, "expect.anomalies", "at least one"},
+		{"allow overlaps", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale-read], allow: [stale-read]}\n", 3, "expect.allow[0]", "already expected"},
 		{"unknown anomaly", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale]}\n", 3, "expect.anomalies[0]", `"stale"`},
 		{"missing name", "workload: users\n", 0, "name", "missing"},
 		{"worker needs url", "name: a\nworkload: users\ntarget: {kind: worker}\n", 3, "target.url", "needs a url"},

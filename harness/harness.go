@@ -1,0 +1,123 @@
+// Package harness runs scenarios end to end: it builds the scenario's
+// target, drives the workload with the runner into a history file, reads
+// that file back, checks it and hands the checked run to the reports.
+//
+// The verdict is always derived from the history file, never from memory,
+// so `d1check check` on a saved history gives the same answer as the run
+// that wrote it.
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/reports"
+	"github.com/d1check/d1check/runner"
+	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/workloads"
+	_ "github.com/d1check/d1check/workloads/all" // every workload, by name
+)
+
+// ConfigError is a scenario that cannot be run as written (exit 254):
+// nothing was sent to a database.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Options are what a caller adds to a scenario.
+type Options struct {
+	// Check bounds the checker's work; see checker.Options.
+	Check checker.Options
+	// Progress, when set, is called about once a second with the ops done
+	// so far and the ops planned (0 for a duration-bound run).
+	Progress func(done, planned int)
+}
+
+// Catalog is the scenarios.Catalog of the registered workloads.
+type Catalog struct{}
+
+// Variants implements scenarios.Catalog.
+func (Catalog) Variants(workload string) ([]string, bool) {
+	w, err := workloads.Lookup(workload)
+	if err != nil {
+		return nil, false
+	}
+	return w.Variants(), true
+}
+
+// Execute runs s, writing dir/history.jsonl, and returns the checked run.
+// A *ConfigError means the scenario cannot run here; any other error is a
+// failure of the harness or the target.
+func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (reports.Run, error) {
+	run := reports.Run{Scenario: s}
+	w, err := workloads.Lookup(s.Workload)
+	if err != nil {
+		return run, &ConfigError{err}
+	}
+	target, closeTarget, err := openTarget(ctx, s)
+	if err != nil {
+		return run, err
+	}
+	defer closeTarget()
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return run, err
+	}
+	run.HistoryPath = filepath.Join(dir, "history.jsonl")
+	if err := record(ctx, s, w, target, run.HistoryPath, opts); err != nil {
+		return run, err
+	}
+	h, err := history.ReadFile(run.HistoryPath)
+	if err != nil {
+		return run, fmt.Errorf("re-reading the history just written: %w", err)
+	}
+	run.History = h
+	run.Result, err = checker.Check(h, opts.Check)
+	if err != nil {
+		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)
+	}
+	return run, nil
+}
+
+// record drives the traffic into path.
+func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, path string, opts Options) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	scenarioJSON, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	hw, err := history.NewWriter(f, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	cfg := runner.Config{
+		Workload:  w,
+		Target:    target,
+		Clients:   s.Clients,
+		Ops:       s.Ops,
+		Duration:  s.Duration,
+		Keys:      workloads.KeySpace{Count: s.Keys.Count, Hot: s.Keys.Hot, HotKeys: s.Keys.HotKeys},
+		Seed:      s.Seed,
+		Variants:  s.Variants,
+		Bookmarks: s.Bookmarks,
+		History:   hw,
+		Progress:  opts.Progress,
+	}
+	if err := cfg.Validate(); err != nil {
+		return &ConfigError{err}
+	}
+	_, runErr := runner.Run(ctx, cfg)
+	return errors.Join(runErr, hw.Close(), f.Close())
+}

@@ -1,0 +1,79 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/emulator/server"
+	"github.com/d1check/d1check/scenarios"
+)
+
+// The same scenario file runs unchanged on the embedded emulator and on the
+// emulator behind its HTTP server (the way it runs on workerd), changing
+// only target; both histories check out with the scenario's expectation.
+func TestSameScenarioOnEveryTarget(t *testing.T) {
+	for _, name := range []string{"gate/users-atomic.yaml", "demo/users-first-primary.yaml"} {
+		s, err := scenarios.BuiltinFile(name, Catalog{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Ops = 600 // enough for the first-primary race, quick under -race
+
+		embedded, err := Execute(context.Background(), s, t.TempDir(), Options{})
+		if err != nil {
+			t.Fatalf("%s embedded: %v", name, err)
+		}
+
+		emu, err := emulator.New(EmulatorConfig(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := server.New(emu, server.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(srv)
+		overHTTP := *s
+		overHTTP.Target = scenarios.Target{Kind: "worker", URL: hs.URL}
+		remote, err := Execute(context.Background(), &overHTTP, t.TempDir(), Options{})
+		hs.Close()
+		emu.Close()
+		if err != nil {
+			t.Fatalf("%s over HTTP: %v", name, err)
+		}
+
+		want := checker.Verdict(s.Expect.Verdict)
+		for target, run := range map[string]*checker.Result{"embedded": embedded.Result, "http": remote.Result} {
+			if run.Verdict != want {
+				t.Errorf("%s on %s: verdict %s, want %s: %v", name, target, run.Verdict, want, run.Anomalies)
+			}
+		}
+		if remote.History.Header.Target != "worker" || len(remote.History.Events) == 0 {
+			t.Errorf("%s over HTTP: header %+v, %d events", name, remote.History.Header, len(remote.History.Events))
+		}
+	}
+}
+
+func TestConfigErrorsBeforeTraffic(t *testing.T) {
+	s := &scenarios.Scenario{Name: "x", Workload: "nope", File: "x.yaml"}
+	_, err := Execute(context.Background(), s, t.TempDir(), Options{})
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("unknown workload: %v, want a ConfigError", err)
+	}
+	s = &scenarios.Scenario{Name: "x", Workload: "users", Variants: []string{"atomic"}, Clients: 0, Ops: 10, Bookmarks: "none",
+		Keys: scenarios.Keys{Count: 1}, Target: scenarios.Target{Kind: "emulator"}, File: "x.yaml"}
+	if _, err := Execute(context.Background(), s, t.TempDir(), Options{}); !errors.As(err, &ce) {
+		t.Fatalf("zero clients: %v, want a ConfigError", err)
+	}
+	s.Clients, s.Target = 2, scenarios.Target{Kind: "worker", URL: "http://127.0.0.1:1"}
+	_, err = Execute(context.Background(), s, t.TempDir(), Options{})
+	var te *TargetError
+	if !errors.As(err, &te) {
+		t.Fatalf("unreachable worker: %v, want a TargetError", err)
+	}
+}

@@ -1,0 +1,102 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/runner"
+	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/targets/rest"
+	"github.com/d1check/d1check/targets/worker"
+)
+
+// Environment variables a scenario's target reads: secrets never live in
+// scenario files, which are committed.
+const (
+	// EnvWorkerSecret is the driver Worker's (or d1check emulate's) shared secret.
+	EnvWorkerSecret = "D1CHECK_SECRET"
+)
+
+// pingTimeout bounds the reachability check before traffic starts.
+const pingTimeout = 15 * time.Second
+
+// TargetError is a target that cannot be reached or used (exit 255): the
+// run stopped before any traffic, so no verdict was formed.
+type TargetError struct{ Err error }
+
+func (e *TargetError) Error() string { return e.Err.Error() }
+func (e *TargetError) Unwrap() error { return e.Err }
+
+// openTarget builds the scenario's database and checks it answers, so that
+// a run that cannot reach the database fails before traffic instead of
+// recording a history of failures (which could never be called valid, but
+// would waste the run).
+func openTarget(ctx context.Context, s *scenarios.Scenario) (runner.Target, func(), error) {
+	if len(s.Faults) > 0 {
+		return nil, nil, &ConfigError{fmt.Errorf("%s: faults: this build of d1check cannot schedule faults yet", s.File)}
+	}
+	switch s.Target.Kind {
+	case "emulator":
+		emu, err := emulator.New(EmulatorConfig(s))
+		if err != nil {
+			return nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
+		}
+		return emu.Database, func() { emu.Close() }, nil
+	case "worker":
+		opts := worker.Options{Secret: os.Getenv(EnvWorkerSecret)}
+		c, err := worker.New(s.Target.URL, opts)
+		if err != nil {
+			return nil, nil, &ConfigError{fmt.Errorf("%s: target.url: %w", s.File, err)}
+		}
+		pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+		defer cancel()
+		if _, err := c.Ping(pctx); err != nil {
+			return nil, nil, &TargetError{fmt.Errorf("the driver at %s did not answer: %w", s.Target.URL, err)}
+		}
+		t, err := worker.Target(s.Target.URL, opts)
+		if err != nil {
+			return nil, nil, &ConfigError{err}
+		}
+		return t, func() {}, nil
+	case "rest":
+		c, err := rest.New(rest.Options{BaseURL: s.Target.URL})
+		if err != nil {
+			return nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
+		}
+		pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+		defer cancel()
+		if _, err := c.Ping(pctx); err != nil {
+			return nil, nil, &TargetError{fmt.Errorf("the D1 REST API at %s did not answer: %w", s.Target.URL, err)}
+		}
+		// REST has no sessions and no replicas: every region sees the primary.
+		db := c.Database()
+		return func(string) (*d1.Database, error) { return db, nil }, func() {}, nil
+	}
+	return nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want emulator, worker or rest", s.File, s.Target.Kind)}
+}
+
+// EmulatorConfig is the emulator a scenario's target section describes.
+func EmulatorConfig(s *scenarios.Scenario) emulator.Config {
+	cfg := emulator.Config{Seed: s.Seed, DefaultLag: lagModel(s.Target.Replication.Lag)}
+	for region, l := range s.Target.Replication.Regions {
+		if cfg.Lag == nil {
+			cfg.Lag = map[string]emulator.LagModel{}
+		}
+		cfg.Lag[region] = lagModel(l)
+	}
+	return cfg
+}
+
+func lagModel(l scenarios.Lag) emulator.LagModel {
+	switch {
+	case l.P50 > 0:
+		return emulator.LongTail(l.P50, l.P99)
+	case l.Max > 0:
+		return emulator.Uniform(l.Min, l.Max)
+	}
+	return emulator.Constant(l.Constant)
+}
