@@ -1,0 +1,211 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/harness"
+	"github.com/d1check/d1check/reports"
+	"github.com/spf13/cobra"
+)
+
+// runFlags are shared by run and gate.
+type runFlags struct {
+	out     string
+	seed    int64
+	json    bool
+	timeout time.Duration
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.out, "out", "o", "", "write the history and reports here (default out/<run-id>/)")
+	cmd.Flags().Int64Var(&f.seed, "seed", 0, "override every scenario's seed (0 keeps each scenario's own)")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print summary.json to stdout instead of the text summary")
+	cmd.Flags().DurationVar(&f.timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it a verdict is unknown, never valid")
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run [scenario|dir|suite ...]",
+		Short: "Run scenarios and report; no argument runs the gate suite on the embedded emulator",
+		Long: `Run drives each scenario's traffic, records history.jsonl, checks it and writes
+index.html, junit.xml, summary.json and summary.md to --out.
+
+No argument runs the gate suite: the built-in correct access patterns on the
+embedded emulator, expected valid (the README's first command).
+
+An argument is a scenario file, a directory of *.yaml files, a built-in suite
+(gate, demo) or a built-in file (demo/users-unconstrained-none.yaml).
+
+The exit code is the worst verdict: 0 valid, 1 invalid, 2 unknown. Use
+'d1check gate' to pass or fail on each scenario's expect block instead.`,
+		Example: `  d1check run
+  d1check run scenarios/demo/users-unconstrained-none.yaml --out /tmp/demo
+  d1check run my-scenarios/ --seed 42`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, _, err := runSuite(cmd, g, f, args, "gate")
+			if err != nil {
+				return err
+			}
+			return verdictErr(rep.Verdict())
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newGateCmd(g *globals) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "gate [scenario|dir|suite ...]",
+		Short: "Pass or fail on every scenario's expect block (the CI step before replication goes on)",
+		Long: `Gate runs scenarios like 'run' and passes (exit 0) only when every scenario's
+verdict and set of anomaly kinds match its expect block; a scenario without an
+expect block must be valid. No argument runs the built-in gate suite.
+
+When $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, dir, err := runSuite(cmd, g, f, args, "gate")
+			if err != nil {
+				return err
+			}
+			if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+				if err := appendFile(p, filepath.Join(dir, "summary.md")); err != nil {
+					return harnessErr(fmt.Errorf("appending to $GITHUB_STEP_SUMMARY: %w", err))
+				}
+			}
+			var failed []string
+			for _, run := range rep.Runs {
+				if met, why := reports.Expectation(run); !met {
+					failed = append(failed, fmt.Sprintf("%s: %s", run.Scenario.Name, why))
+				}
+			}
+			if len(failed) > 0 {
+				return &exitError{code: exitInvalid, err: fmt.Errorf("gate failed:\n  %s", strings.Join(failed, "\n  "))}
+			}
+			fmt.Fprintf(g.stdout, "gate passed: %d scenarios met their expectations\n", len(rep.Runs))
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// runSuite runs the scenarios args name and writes the reports.
+func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaultSuite string) (*reports.Report, string, error) {
+	ss, err := loadScenarios(args, defaultSuite)
+	if err != nil {
+		return nil, "", err
+	}
+	what := defaultSuite
+	if len(args) > 0 {
+		what = strings.TrimSuffix(filepath.Base(args[0]), ".yaml")
+	}
+	dir := outDir(f.out, what)
+	rep := &reports.Report{Title: "d1check " + what, Started: time.Now(), Command: "d1check " + strings.Join(append([]string{cmd.Name()}, args...), " ")}
+	for i, s := range ss {
+		if f.seed != 0 {
+			s.Seed = f.seed
+		}
+		sdir := dir
+		if len(ss) > 1 {
+			sdir = filepath.Join(dir, s.Name)
+		}
+		prog := newProgress(g.stderr, fmt.Sprintf("[%d/%d] %s", i+1, len(ss), s.Name))
+		run, err := harness.Execute(cmd.Context(), s, sdir, harness.Options{
+			Check:    checker.Options{Timeout: f.timeout},
+			Progress: prog.update,
+		})
+		prog.done()
+		if err != nil {
+			return nil, "", classify(fmt.Errorf("%s: %w", s.Name, err))
+		}
+		if cmd.Context().Err() != nil {
+			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
+		}
+		rep.Runs = append(rep.Runs, run)
+		if !f.json {
+			printRun(g, run)
+		}
+	}
+	if err := reports.WriteAll(dir, rep); err != nil {
+		return nil, "", harnessErr(err)
+	}
+	if f.json {
+		if err := reports.WriteSummaryJSON(g.stdout, rep); err != nil {
+			return nil, "", harnessErr(err)
+		}
+	} else {
+		fmt.Fprintf(g.stdout, "\nverdict: %s\nreport: %s\n", rep.Verdict(), filepath.Join(dir, "index.html"))
+	}
+	return rep, dir, nil
+}
+
+// printRun prints one scenario's line and its anomaly kinds.
+func printRun(g *globals, run reports.Run) {
+	res := run.Result
+	kinds := map[checker.Kind]int{}
+	for _, a := range res.Anomalies {
+		kinds[a.Kind]++
+	}
+	total := 0
+	for _, c := range res.Checks {
+		total += c.Anomalies
+	}
+	fmt.Fprintf(g.stdout, "%-44s %-8s %d anomalies", run.Scenario.Name, res.Verdict, total)
+	if run.Scenario.Expect != nil {
+		if met, why := reports.Expectation(run); met {
+			fmt.Fprint(g.stdout, "  (as expected)")
+		} else {
+			fmt.Fprintf(g.stdout, "  (NOT as expected: %s)", why)
+		}
+	}
+	fmt.Fprintln(g.stdout)
+	for _, a := range firstOfEachKind(res.Anomalies) {
+		fmt.Fprintf(g.stdout, "    %s (%d): %s\n", a.Kind, kinds[a.Kind], a.Explanation)
+	}
+}
+
+func firstOfEachKind(as []checker.Anomaly) []checker.Anomaly {
+	seen := map[checker.Kind]bool{}
+	var out []checker.Anomaly
+	for _, a := range as {
+		if !seen[a.Kind] {
+			seen[a.Kind] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// verdictErr maps a verdict to the exit code Jepsen would use.
+func verdictErr(v checker.Verdict) error {
+	switch v {
+	case checker.Valid:
+		return nil
+	case checker.Invalid:
+		return &exitError{code: exitInvalid, err: fmt.Errorf("verdict: invalid"), quiet: true}
+	}
+	return &exitError{code: exitUnknown, err: fmt.Errorf("verdict: %s", v), quiet: true}
+}
+
+func appendFile(dst, src string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dst, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
