@@ -60,7 +60,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 				mark = "❌"
 			}
 			fmt.Fprintf(b, "| %s | %s | %s %s | %s | %s | %s |\n", mdText(sc.Name), mdText(sc.Workload), verdictIcon[sc.Verdict], sc.Verdict,
-				kinds, mdText(describeExpect(sc.Expect.Verdict, sc.Expect.Anomalies)), mark)
+				kinds, mdText(describeExpect(sc.Expect.Verdict, sc.Expect.Anomalies, sc.Expect.Allow)), mark)
 		}
 		b.WriteString("\n")
 	}

@@ -202,7 +202,7 @@ func contains(xs []string, x string) bool {
 func overviewOf(run Run, rv runView) overviewRow {
 	exp, _ := expectOf(run)
 	return overviewRow{ID: rv.ID, Name: rv.Name, Workload: workloadOf(run), Variants: strings.Join(rv.Variants, ", "),
-		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: describeExpect(exp.Verdict, kindSet(exp.Anomalies)),
+		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: describeExpect(exp.Verdict, kindSet(exp.Anomalies), kindSet(exp.Allow)),
 		ExpectWhy: rv.ExpectWhy, Met: rv.Met}
 }
 

@@ -119,14 +119,14 @@ func Expectation(run Run) (met bool, why string) {
 	}
 	want := kindSet(exp.Anomalies)
 	if run.Result == nil {
-		return false, fmt.Sprintf("%s %s, but the history was not checked", src, describeExpect(exp.Verdict, want))
+		return false, fmt.Sprintf("%s %s, but the history was not checked", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)))
 	}
 	got := anomalyKinds(run.Result)
 	gotV := runVerdict(run)
 	missing := minus(want, got)
 	extra := minus(got, kindSet(append(append([]string(nil), exp.Anomalies...), exp.Allow...)))
 	if string(gotV) == exp.Verdict && len(missing) == 0 && len(extra) == 0 {
-		return true, fmt.Sprintf("%s %s and got it", src, describeExpect(exp.Verdict, want))
+		return true, fmt.Sprintf("%s %s and got it", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)))
 	}
 	var diffs []string
 	if string(gotV) != exp.Verdict {
@@ -138,14 +138,18 @@ func Expectation(run Run) (met bool, why string) {
 	if len(extra) > 0 {
 		diffs = append(diffs, "unexpected "+strings.Join(extra, ", "))
 	}
-	return false, fmt.Sprintf("%s %s, got %s", src, describeExpect(exp.Verdict, want), strings.Join(diffs, "; "))
+	return false, fmt.Sprintf("%s %s, got %s", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)), strings.Join(diffs, "; "))
 }
 
-func describeExpect(verdict string, kinds []string) string {
-	if len(kinds) == 0 {
-		return verdict + " with no anomalies"
+func describeExpect(verdict string, kinds, allow []string) string {
+	out := verdict + " with no anomalies"
+	if len(kinds) > 0 {
+		out = verdict + " with " + strings.Join(kinds, ", ")
 	}
-	return verdict + " with " + strings.Join(kinds, ", ")
+	if len(allow) > 0 {
+		out += " (may also show " + strings.Join(allow, ", ") + ")"
+	}
+	return out
 }
 
 // anomalyKinds is the sorted set of kinds in a result.

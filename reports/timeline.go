@@ -20,7 +20,7 @@ const (
 	maxContextOps = 24
 	maxSpans      = 80 // bars per timeline, involved ops first
 	laneH         = 34.0
-	laneLabelW    = 120.0
+	laneLabelW    = 150.0 // fits "process 1234 · c12-r345" at the labels' bold 10px
 )
 
 // span is one op on a timeline: an invoke and its completion.
