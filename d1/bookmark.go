@@ -44,22 +44,16 @@ type Bookmark struct {
 // bookmark; the binding still sends such a string as is.
 func ParseBookmark(s string) (Bookmark, error) {
 	var b Bookmark
-	parts := strings.Split(s, "-")
-	if len(parts) != 4 || len(parts[0]) != 8 || len(parts[1]) != 8 || len(parts[2]) != 8 || len(parts[3]) != 32 {
+	if !wellFormed(s) {
 		return b, fmt.Errorf("bookmark %q: want XXXXXXXX-XXXXXXXX-XXXXXXXX-X{32} (lowercase hex)", s)
 	}
-	for i, p := range parts {
-		for _, c := range p {
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return b, fmt.Errorf("bookmark %q: field %d has %q, want lowercase hex", s, i+1, c)
-			}
-		}
-		if i < 3 {
-			n, _ := strconv.ParseUint(p, 16, 32)
-			b.Fields[i] = uint32(n)
-		}
+	// Fixed widths: fields at 0, 9 and 18, the tail at 27. Slicing, not
+	// splitting, because the checker parses millions of bookmarks.
+	for i := range b.Fields {
+		n, _ := strconv.ParseUint(s[9*i:9*i+8], 16, 32)
+		b.Fields[i] = uint32(n)
 	}
-	b.Tail = parts[3]
+	b.Tail = s[27:]
 	return b, nil
 }
 
