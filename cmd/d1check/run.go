@@ -17,6 +17,7 @@ import (
 type runFlags struct {
 	out     string
 	seed    int64
+	ops     int
 	json    bool
 	timeout time.Duration
 }
@@ -24,6 +25,7 @@ type runFlags struct {
 func (f *runFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "write the history and reports here (default out/<run-id>/)")
 	cmd.Flags().Int64Var(&f.seed, "seed", 0, "override every scenario's seed (0 keeps each scenario's own)")
+	cmd.Flags().IntVar(&f.ops, "ops", 0, "override every scenario's op count, e.g. for a slow target (0 keeps each scenario's own)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print summary.json to stdout instead of the text summary")
 	cmd.Flags().DurationVar(&f.timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it a verdict is unknown, never valid")
 }
@@ -108,9 +110,15 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 	}
 	dir := outDir(f.out, what)
 	rep := &reports.Report{Title: "d1check " + what, Started: time.Now(), Command: "d1check " + strings.Join(append([]string{cmd.Name()}, args...), " ")}
+	if f.ops < 0 {
+		return nil, "", usagef("--ops %d: want a positive op count, or 0 to keep each scenario's", f.ops)
+	}
 	for i, s := range ss {
 		if f.seed != 0 {
 			s.Seed = f.seed
+		}
+		if f.ops > 0 {
+			s.Ops, s.Duration = f.ops, 0
 		}
 		sdir := dir
 		if len(ss) > 1 {
