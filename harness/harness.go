@@ -12,12 +12,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
@@ -62,7 +65,15 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err != nil {
 		return run, &ConfigError{err}
 	}
-	target, closeTarget, err := openTarget(ctx, s)
+	nem, err := NewNemesis(s)
+	if err != nil {
+		return run, err
+	}
+	var hooks emulator.Hooks
+	if nem != nil {
+		hooks = nem.Hooks(hooks)
+	}
+	target, emu, closeTarget, err := openTarget(ctx, s, hooks)
 	if err != nil {
 		return run, err
 	}
@@ -72,7 +83,7 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 		return run, err
 	}
 	run.HistoryPath = filepath.Join(dir, "history.jsonl")
-	if err := record(ctx, s, w, target, run.HistoryPath, opts); err != nil {
+	if err := record(ctx, s, w, target, fault{nem, emu}, run.HistoryPath, opts); err != nil {
 		return run, err
 	}
 	h, err := history.ReadFile(run.HistoryPath)
@@ -87,22 +98,48 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	return run, nil
 }
 
-// record drives the traffic into path.
-func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, path string, opts Options) error {
-	f, err := os.Create(path)
+// fault is what a run's faults act through: the nemesis (nil without
+// faults) and the embedded emulator (nil for other targets).
+type fault struct {
+	n   *nemesis.Nemesis
+	emu *emulator.Emulator
+}
+
+// record drives the traffic, and the faults, into path.
+func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options) error {
+	file, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer file.Close()
+	hw, err := NewHistoryWriter(file, s)
+	if err != nil {
+		return err
+	}
+	cfg := RunnerConfig(s, w, target, hw)
+	cfg.Progress = opts.Progress
+	if err := cfg.Validate(); err != nil {
+		return &ConfigError{err}
+	}
+	faultErr := WireFaults(ctx, &cfg, f.n, f.emu, hw)
+	_, runErr := runner.Run(ctx, cfg)
+	return errors.Join(runErr, faultErr(), hw.Close(), file.Close())
+}
+
+// NewHistoryWriter writes the header of s's history to w.
+func NewHistoryWriter(w io.Writer, s *scenarios.Scenario) (*history.Writer, error) {
 	scenarioJSON, err := json.Marshal(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	hw, err := history.NewWriter(f, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: time.Now().UTC()})
-	if err != nil {
-		return err
-	}
-	cfg := runner.Config{
+	return history.NewWriter(w, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: time.Now().UTC()})
+}
+
+// RunnerConfig is the run s describes, of workload w on target, recorded
+// in hw. Callers add what is not the scenario's: progress, faults, a soak's
+// clock and namespace.
+func RunnerConfig(s *scenarios.Scenario, w workloads.Workload, target runner.Target, hw *history.Writer) runner.Config {
+	return runner.Config{
 		Workload:  w,
 		Target:    target,
 		Clients:   s.Clients,
@@ -113,11 +150,5 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 		Variants:  s.Variants,
 		Bookmarks: s.Bookmarks,
 		History:   hw,
-		Progress:  opts.Progress,
 	}
-	if err := cfg.Validate(); err != nil {
-		return &ConfigError{err}
-	}
-	_, runErr := runner.Run(ctx, cfg)
-	return errors.Join(runErr, hw.Close(), f.Close())
 }

@@ -35,48 +35,51 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // a run that cannot reach the database fails before traffic instead of
 // recording a history of failures (which could never be called valid, but
 // would waste the run).
-func openTarget(ctx context.Context, s *scenarios.Scenario) (runner.Target, func(), error) {
-	if len(s.Faults) > 0 {
-		return nil, nil, &ConfigError{fmt.Errorf("%s: faults: this build of d1check cannot schedule faults yet", s.File)}
-	}
+//
+// hooks are installed in an embedded emulator (the nemesis's); the
+// emulator is returned too, nil for other targets, for the nemesis to act
+// on.
+func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks) (runner.Target, *emulator.Emulator, func(), error) {
 	switch s.Target.Kind {
 	case "emulator":
-		emu, err := emulator.New(EmulatorConfig(s))
+		cfg := EmulatorConfig(s)
+		cfg.Hooks = hooks
+		emu, err := emulator.New(cfg)
 		if err != nil {
-			return nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
+			return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
 		}
-		return emu.Database, func() { emu.Close() }, nil
+		return emu.Database, emu, func() { emu.Close() }, nil
 	case "worker":
 		opts := worker.Options{Secret: os.Getenv(EnvWorkerSecret)}
 		c, err := worker.New(s.Target.URL, opts)
 		if err != nil {
-			return nil, nil, &ConfigError{fmt.Errorf("%s: target.url: %w", s.File, err)}
+			return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.url: %w", s.File, err)}
 		}
 		pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 		defer cancel()
 		if _, err := c.Ping(pctx); err != nil {
-			return nil, nil, &TargetError{fmt.Errorf("the driver at %s did not answer: %w", s.Target.URL, err)}
+			return nil, nil, nil, &TargetError{fmt.Errorf("the driver at %s did not answer: %w", s.Target.URL, err)}
 		}
 		t, err := worker.Target(s.Target.URL, opts)
 		if err != nil {
-			return nil, nil, &ConfigError{err}
+			return nil, nil, nil, &ConfigError{err}
 		}
-		return t, func() {}, nil
+		return t, nil, func() {}, nil
 	case "rest":
 		c, err := rest.New(rest.Options{BaseURL: s.Target.URL})
 		if err != nil {
-			return nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
+			return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
 		}
 		pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 		defer cancel()
 		if _, err := c.Ping(pctx); err != nil {
-			return nil, nil, &TargetError{fmt.Errorf("the D1 REST API at %s did not answer: %w", s.Target.URL, err)}
+			return nil, nil, nil, &TargetError{fmt.Errorf("the D1 REST API at %s did not answer: %w", s.Target.URL, err)}
 		}
 		// REST has no sessions and no replicas: every region sees the primary.
 		db := c.Database()
-		return func(string) (*d1.Database, error) { return db, nil }, func() {}, nil
+		return func(string) (*d1.Database, error) { return db, nil }, nil, func() {}, nil
 	}
-	return nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want emulator, worker or rest", s.File, s.Target.Kind)}
+	return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want emulator, worker or rest", s.File, s.Target.Kind)}
 }
 
 // EmulatorConfig is the emulator a scenario's target section describes.

@@ -27,8 +27,12 @@ type client struct {
 	procs    *atomic.Int64 // the next unused process id
 	stats    *counters
 
+	region string
+	faults ClientFaults // nil: none
+
 	proc     int    // current process id; changes after an info
 	bookmark string // carried bookmark (policy carry)
+	epoch    int    // sessions started over after a dropped bookmark
 	seen     keySet // keys invoked, for the final reads
 }
 
@@ -51,11 +55,33 @@ func (c *client) run(ctx context.Context) error {
 	return nil
 }
 
+// session is op n's session id. A carrying client is one session until it
+// drops its bookmark; each drop starts a new one (c3, then c3-e1, …).
 func (c *client) session(n int) string {
-	if c.carry {
-		return fmt.Sprintf("c%d", c.id)
+	switch {
+	case !c.carry:
+		return fmt.Sprintf("%sc%d-r%d", c.rec.ns, c.id, n)
+	case c.epoch > 0:
+		return fmt.Sprintf("%sc%d-e%d", c.rec.ns, c.id, c.epoch)
 	}
-	return fmt.Sprintf("c%d-r%d", c.id, n)
+	return fmt.Sprintf("%sc%d", c.rec.ns, c.id)
+}
+
+// applyFaults applies the client-side faults active now to the next op:
+// a dropped bookmark starts a new session, a request deadline bounds the
+// op's context. cancel must be called when the op is done.
+func (c *client) applyFaults(ctx context.Context) (_ context.Context, cancel context.CancelFunc) {
+	if c.faults == nil {
+		return ctx, func() {}
+	}
+	if c.carry && c.faults.DropBookmark(c.region) {
+		c.bookmark = ""
+		c.epoch++
+	}
+	if d, ok := c.faults.RequestDeadline(c.region); ok {
+		return context.WithTimeout(ctx, d)
+	}
+	return ctx, func() {}
 }
 
 // do records op's invoke, runs it and records its completion. After an
@@ -67,7 +93,9 @@ func (c *client) do(ctx context.Context, n int, op workloads.Op) error {
 	if err != nil {
 		return fmt.Errorf("runner: client %d op %s: encoding the invoke value: %w", c.id, op.F, err)
 	}
-	ev := history.Event{Type: history.Invoke, Process: c.proc, Session: c.session(n), Variant: c.variant, F: op.F, Key: op.Key, Value: val}
+	ctx, cancel := c.applyFaults(ctx)
+	defer cancel()
+	ev := history.Event{Type: history.Invoke, Process: c.proc, Session: c.session(n), Variant: c.variant, F: op.F, Key: c.rec.ns + op.Key, Value: val}
 	if err := c.rec.append(ev); err != nil {
 		return err
 	}

@@ -59,6 +59,49 @@ type Config struct {
 	// ops completed so far and Ops (0 for a run bounded by Duration), from
 	// a goroutine Run owns and stops before it returns.
 	Progress func(done, planned int)
+
+	// Epoch is the zero of the history's clock; the zero Epoch means the
+	// moment Run starts. A soak sets one Epoch for many runs that append
+	// to one history file, so its times keep going up across runs.
+	Epoch time.Time
+	// FirstProcess is the first process id the run uses; it uses
+	// FirstProcess up to FirstProcess+Stats.Processes-1, so a later run
+	// on the same history starts where this one stopped.
+	FirstProcess int
+	// Namespace prefixes every key and session id the run records (say
+	// "w3/"), so that runs appending to one history never share a key or a
+	// session with each other. It changes only the record: the workload
+	// sees its own keys, so a caller must make sure the database holds no
+	// earlier run's rows for them (a soak drops the tables between runs).
+	Namespace string
+
+	// OnStart is called once the schema is set up, just before the first
+	// op, with the run's clock (nanoseconds since Epoch), so that a
+	// nemesis can time its faults from the traffic and stamp its events on
+	// the same clock as the ops.
+	OnStart func(now func() int64)
+	// ClientsDone is called once the clients have stopped, before the
+	// final reads, when OnStart was called: faults must be over before the
+	// invariant reads, or a fault would be blamed on the application.
+	ClientsDone func()
+	// ClientFaults, when set, is consulted before each client op; see
+	// ClientFaults.
+	ClientFaults ClientFaults
+}
+
+// ClientFaults are faults applied on the client's side of the wire,
+// between a client's requests, so they work on every target
+// (*nemesis.Nemesis implements it).
+type ClientFaults interface {
+	// DropBookmark reports whether a client in region must forget its
+	// carried bookmark before its next op. The client then starts a new
+	// session, and the history says so with a new session id: the same
+	// id with the bookmark gone would be a false session break.
+	DropBookmark(region string) bool
+	// RequestDeadline is the deadline to give a client's next op in
+	// region, if any: an op that runs out of time is indeterminate (info)
+	// when it may have written, fail when it only read.
+	RequestDeadline(region string) (time.Duration, bool)
 }
 
 // ProgressEvery is how often Config.Progress is called.
@@ -83,6 +126,12 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("duration is %v, want at least 0", c.Duration))
 	case c.Ops == 0 && c.Duration == 0:
 		errs = append(errs, errors.New("neither ops nor duration is set: the run would never end"))
+	}
+	if c.FirstProcess < 0 {
+		errs = append(errs, fmt.Errorf("first process is %d, want at least 0", c.FirstProcess))
+	}
+	if c.Epoch.After(time.Now()) {
+		errs = append(errs, fmt.Errorf("epoch %v is in the future: the run's times would be negative", c.Epoch))
 	}
 	if err := c.Keys.Validate(); err != nil {
 		errs = append(errs, err)

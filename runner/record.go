@@ -13,7 +13,8 @@ import (
 // the file's times never go backwards whatever the interleaving.
 type recorder struct {
 	w     *history.Writer // nil: record nothing
-	start time.Time
+	start time.Time       // the clock's zero (Config.Epoch)
+	ns    string          // Config.Namespace
 }
 
 func (r *recorder) now() int64 { return int64(time.Since(r.start)) }

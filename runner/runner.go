@@ -22,7 +22,7 @@ import (
 type Stats struct {
 	Ops, OK, Fail, Info int // client ops by outcome (Ops = OK+Fail+Info)
 	FinalReads          int
-	Processes           int // process ids used, the final-read process included
+	Processes           int // process ids used (from Config.FirstProcess), the final-read process included
 	Elapsed             time.Duration
 }
 
@@ -44,10 +44,14 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 
-	rec := &recorder{w: cfg.History, start: time.Now()}
+	began := time.Now()
+	rec := &recorder{w: cfg.History, start: began, ns: cfg.Namespace}
+	if !cfg.Epoch.IsZero() {
+		rec.start = cfg.Epoch
+	}
 	var deadline time.Time
 	if cfg.Duration > 0 {
-		deadline = rec.start.Add(cfg.Duration)
+		deadline = began.Add(cfg.Duration)
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -56,7 +60,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	defer stopWake()
 
 	var procs atomic.Int64
-	procs.Store(int64(cfg.Clients))
+	procs.Store(int64(cfg.FirstProcess + cfg.Clients))
 	var stats counters
 	clients := make([]*client, cfg.Clients)
 	peers := map[string]int{}
@@ -72,9 +76,12 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 				Seed: cfg.Seed, Client: i, Variant: v, Peer: i / len(cfg.Variants), Peers: peers[v], Keys: cfg.Keys,
 			}),
 			limit: cfg.opsFor(i), deadline: deadline, carry: cfg.Bookmarks == BookmarksCarry,
-			rec: rec, pace: pace, procs: &procs, stats: &stats, proc: i,
-			seen: keySet{w: cfg.Workload},
+			rec: rec, pace: pace, procs: &procs, stats: &stats, proc: cfg.FirstProcess + i,
+			seen: keySet{w: cfg.Workload}, region: region(i), faults: cfg.ClientFaults,
 		}
+	}
+	if cfg.OnStart != nil {
+		cfg.OnStart(rec.now)
 	}
 	stopProgress := reportProgress(cfg.Progress, &stats, cfg.Ops)
 	var wg sync.WaitGroup
@@ -89,6 +96,9 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	wg.Wait()
 	stopProgress()
+	if cfg.OnStart != nil && cfg.ClientsDone != nil {
+		cfg.ClientsDone()
+	}
 	if err := context.Cause(runCtx); err != nil && !errors.Is(err, ctx.Err()) {
 		return Stats{}, err // a recording failure
 	}
@@ -99,10 +109,14 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	// still gets its invariant checks.
 	n, err := finalReads(context.WithoutCancel(ctx), cfg, rec, primary, clients, int(procs.Add(1)-1))
 	st.FinalReads = n
-	st.Processes = int(procs.Load())
-	st.Elapsed = time.Since(rec.start)
+	st.Processes = int(procs.Load()) - cfg.FirstProcess
+	st.Elapsed = time.Since(began)
 	return st, err
 }
+
+// FinalSession is the session id of the final reads (after
+// Config.Namespace).
+const FinalSession = "final"
 
 // region spreads clients round-robin over D1's regions, so clients of one
 // variant read different replicas and cross-region staleness happens.
@@ -165,7 +179,7 @@ func finalReads(ctx context.Context, cfg Config, rec *recorder, primary *d1.Data
 			if err != nil {
 				return n, fmt.Errorf("runner: final read %s %s: %w", f.op.F, f.op.Key, err)
 			}
-			inv := history.Event{Type: history.Invoke, Process: proc, Session: "final", Variant: f.variant, F: f.op.F, Key: f.op.Key, Value: val}
+			inv := history.Event{Type: history.Invoke, Process: proc, Session: rec.ns + FinalSession, Variant: f.variant, F: f.op.F, Key: rec.ns + f.op.Key, Value: val}
 			if err := rec.append(inv); err != nil {
 				return n, err
 			}

@@ -9,14 +9,16 @@ import (
 	"strings"
 )
 
-//go:embed gate/*.yaml demo/*.yaml
+//go:embed gate/*.yaml demo/*.yaml soak/*.yaml
 var builtin embed.FS
 
 // Suites are the built-in suites, in the order `d1check scenarios` lists
-// them: gate/ (the pre-replication gate: correct patterns, expected valid)
-// and demo/ (the migration guide's patterns, expected invalid with the
-// anomalies they really produce).
-var Suites = []string{"gate", "demo"}
+// them: gate/ (the pre-replication gate: correct patterns, expected valid),
+// demo/ (the migration guide's patterns, expected invalid with the
+// anomalies they really produce) and soak/ (the mix `d1check soak` runs
+// with no argument: every workload, correct and guide variants, under
+// faults).
+var Suites = []string{"gate", "demo", "soak"}
 
 // BuiltinPrefix marks a scenario read from the binary rather than a file.
 const BuiltinPrefix = "builtin:"
