@@ -145,7 +145,7 @@ func databases(cfg Config) (map[string]*d1.Database, error) {
 // table" on a lagging replica.
 func setup(ctx context.Context, cfg Config, primary *d1.Database, dbs map[string]*d1.Database) error {
 	s := primary.WithSession(d1.FirstPrimary)
-	for _, ddl := range cfg.Workload.Schema(cfg.Variants) {
+	for _, ddl := range freshSchema(cfg.Workload.Schema(cfg.Variants)) {
 		if _, err := s.Prepare(ddl).Run(ctx); err != nil {
 			return fmt.Errorf("runner: schema %q: %w", ddl, err)
 		}

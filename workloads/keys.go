@@ -19,11 +19,17 @@ func Email(name, variant string) string {
 	return strings.ToLower(name + "." + variant + "@x.test")
 }
 
+// TablePrefix starts the name of every table a workload creates. The
+// runner drops such tables before a run, so a run against a database that
+// earlier runs used still starts from empty tables; a table without the
+// prefix (the application's own) is never dropped.
+const TablePrefix = "d1check_"
+
 // Table names a variant's own copy of a table, so variants running side by
 // side never touch each other's rows (a unique index in one and none in
 // another cannot share a table).
 func Table(base, variant string) string {
-	return base + "_" + strings.ReplaceAll(variant, "-", "_")
+	return TablePrefix + base + "_" + strings.ReplaceAll(variant, "-", "_")
 }
 
 // Generation says which generation of hot keys op number seq of a client

@@ -68,7 +68,7 @@ func TestNamesAreDistinctPerVariant(t *testing.T) {
 	if Email("Hot0", Atomic) == Email("hot0", Unconstrained) {
 		t.Error("two variants share an email")
 	}
-	if got := Table("users", FirstPrimary); got != "users_first_primary" {
+	if got := Table("users", FirstPrimary); got != "d1check_users_first_primary" {
 		t.Errorf("Table = %q", got)
 	}
 	if g, s := Generation(7, 3); g != 2 || s != 1 {
