@@ -67,3 +67,23 @@ func (a *authorizer) Authorize(act sqlite.Action) sqlite.AuthResult {
 	}
 	return sqlite.AuthResultOK
 }
+
+// schemaKeywords start the statements that change the schema.
+var schemaKeywords = map[string]bool{"CREATE": true, "DROP": true, "ALTER": true, "REINDEX": true, "ANALYZE": true}
+
+// isSchemaStatement reports whether sql (one statement) starts with a
+// schema keyword. The authorizer alone is not enough for these: SQLite
+// compiles DROP TABLE IF EXISTS of a missing table, or CREATE TABLE IF NOT
+// EXISTS of an existing one, to a no-op and asks the authorizer nothing,
+// yet the cached statement does drop or create the table when it runs
+// later against another schema (SQLite re-prepares it). Classifying such a
+// statement by its text keeps it on the primary and in the log; replaying
+// a no-op on a replica is harmless.
+func isSchemaStatement(sql string) bool {
+	sql = skipBlank(sql)
+	end := 0
+	for end < len(sql) && (sql[end] >= 'a' && sql[end] <= 'z' || sql[end] >= 'A' && sql[end] <= 'Z') {
+		end++
+	}
+	return schemaKeywords[strings.ToUpper(sql[:end])]
+}

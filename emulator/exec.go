@@ -32,6 +32,9 @@ func (in *instance) prepare(sql string) ([]*part, error) {
 		}
 		end := len(sql) - trailing
 		p.stmt, p.sql = st, sql[off:end]
+		if isSchemaStatement(p.sql) {
+			p.info.write, p.info.replay = true, true
+		}
 		parts = append(parts, p)
 		off = end
 	}

@@ -222,7 +222,11 @@ func stepAll(st *sqlite.Stmt, row func(*sqlite.Stmt)) (int, error) {
 
 // isBlank reports whether sql holds no statement: only whitespace,
 // semicolons and comments.
-func isBlank(sql string) bool {
+func isBlank(sql string) bool { return skipBlank(sql) == "" }
+
+// skipBlank returns sql after its leading white space, semicolons and
+// comments.
+func skipBlank(sql string) string {
 	for i := 0; i < len(sql); i++ {
 		switch c := sql[i]; {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
@@ -233,14 +237,14 @@ func isBlank(sql string) bool {
 		case c == '/' && i+1 < len(sql) && sql[i+1] == '*':
 			end := strings.Index(sql[i+2:], "*/")
 			if end < 0 {
-				return true
+				return ""
 			}
 			i += end + 3
 		default:
-			return false
+			return sql[i:]
 		}
 	}
-	return true
+	return ""
 }
 
 // meta is the part of meta that names the serving instance.
