@@ -95,4 +95,26 @@ awk '/^BenchmarkUsers\/target=emulator/ { for (i = 1; i < NF; i++) if ($(i+1) ==
      /^BenchmarkUsers\/target=workerd/  { for (i = 1; i < NF; i++) if ($(i+1) == "ops/s") w = $i }
      END { if (e && w) printf "test-worker: embedded emulator %.0f ops/s, workerd %.0f ops/s: the emulator is %.1fx faster\n", e, w, e / w;
            else { print "test-worker: benchmark output has no ops/s figures" > "/dev/stderr"; exit 1 } }' "$WORK/bench.log"
+# The same scenario files the gate runs on the emulator, unchanged but for
+# their target section, through the real d1check command on workerd.
+# --ops keeps them short: workerd through wrangler dev serves tens of ops/s.
+go build -o "$WORK/d1check" ./cmd/d1check
+for f in scenarios/gate/users-atomic.yaml scenarios/gate/magic-codes-atomic.yaml scenarios/demo/users-first-primary.yaml; do
+	name="$(basename "$f" .yaml)"
+	awk '/^target:/ { skip = 1; next } skip && /^  / { next } { skip = 0; print }' "$f" >"$WORK/$name.yaml"
+	printf 'target: {kind: worker, url: "%s"}\n' "$URL" >>"$WORK/$name.yaml"
+	rc=0
+	D1CHECK_SECRET="$SECRET" "$WORK/d1check" run "$WORK/$name.yaml" --ops 240 --out "$WORK/out-$name" >"$WORK/$name.log" 2>&1 || rc=$?
+	grep -E '^(users|magic)|verdict:' "$WORK/$name.log" | sed "s/^/test-worker: $name on workerd: /" >&2
+	case "$f:$rc" in
+	scenarios/gate/*:0) ;;          # correct code must be valid on the real runtime
+	scenarios/demo/*:0 | scenarios/demo/*:1) ;; # local D1 has no replicas: the race may or may not show
+	*)
+		log "$name on workerd exited $rc"
+		cat "$WORK/$name.log" >&2
+		exit 1
+		;;
+	esac
+done
+
 log "all workerd tests passed"
