@@ -47,6 +47,12 @@ type Config struct {
 	// commit would spend six replicas' CPU re-parsing SQL. A commit thus
 	// becomes visible between its lag and its lag plus ApplyEvery.
 	ApplyEvery time.Duration
+	// SnapshotWindow is how many commits behind the slowest replica the
+	// emulator keeps the means to rebuild a snapshot (a checkpoint database
+	// and the log after it), so how far back RestartReplica can always go
+	// (default DefaultSnapshotWindow). It bounds memory: the log holds the
+	// commits not yet applied everywhere plus this window.
+	SnapshotWindow int
 	// Hooks are fault-injection points; nil hooks do nothing.
 	Hooks Hooks
 	// Bugs plants the named bugs (KnownBugs; see bugs.go), to prove that
@@ -126,6 +132,12 @@ func (c Config) withDefaults() (_ Config, err error) {
 		c.BookmarkWait = DefaultBookmarkWait
 	case c.BookmarkWait < 0:
 		return c, fmt.Errorf("emulator: negative BookmarkWait %v", c.BookmarkWait)
+	}
+	switch {
+	case c.SnapshotWindow == 0:
+		c.SnapshotWindow = DefaultSnapshotWindow
+	case c.SnapshotWindow < 0:
+		return c, fmt.Errorf("emulator: SnapshotWindow is %d, want at least 1 commit", c.SnapshotWindow)
 	}
 	if c.ApplyEvery == 0 {
 		c.ApplyEvery = DefaultApplyEvery

@@ -34,6 +34,16 @@
 // did. A changeset conflict means a replica diverged: it stops and refuses
 // reads with an error saying so, never silently.
 //
+// # Memory
+//
+// A checkpoint database, read by no client, applies the log trailing the
+// slowest replica by Config.SnapshotWindow commits; the log drops every
+// entry the checkpoint has applied. So the log holds what some replica
+// still lacks plus the window, whatever the run's length, and
+// RestartReplica rebuilds any position within the window behind a
+// replica by copying the checkpoint (SQLite's backup API) and replaying
+// the entries after it. Older positions fail with ErrSnapshotTrimmed.
+//
 // # Routing
 //
 // See transport.Query: writes → primary; plain and first-primary →
@@ -44,7 +54,8 @@
 // # Faults
 //
 // PauseReplication, ResumeReplication, RestartReplica (from an older
-// snapshot, rebuilt by replaying the log), SetLag, and Config.Hooks
+// snapshot: a copy of the checkpoint taken on through the log), SetLag,
+// and Config.Hooks
 // (BeforeRequest: slow primary or transient errors; AfterRequest: a
 // request that took effect but whose answer was lost; Lag: lag spikes)
 // are the seams the nemesis package attaches faults to.

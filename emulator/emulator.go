@@ -19,6 +19,7 @@ type Emulator struct {
 	primary  *instance
 	replicas map[string]*replica
 	log      *replLog
+	ckpt     *checkpoint
 	classes  sync.Map // SQL text -> stmtInfo, learnt on the primary
 
 	stop      chan struct{}
@@ -43,11 +44,18 @@ func New(cfg Config) (*Emulator, error) {
 	if err := e.primary.open(); err != nil {
 		return nil, err
 	}
+	e.ckpt = &checkpoint{instance: &instance{name: "checkpoint", region: cfg.PrimaryRegion, servedBy: "emulator.checkpoint", path: cfg.path("checkpoint")},
+		log: e.log, window: uint64(cfg.SnapshotWindow)}
+	if err := e.ckpt.open(); err != nil {
+		e.closeInstances()
+		return nil, err
+	}
 	for i, region := range d1.Regions {
 		name := "replica-" + region
 		r := &replica{
 			instance: &instance{name: name, region: region, servedBy: "emulator.replica." + region, path: cfg.path(name)},
 			log:      e.log,
+			ckpt:     e.ckpt,
 			lag:      cfg.lagFor(region),
 			hook:     cfg.Hooks.Lag,
 			rng:      rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i))),
@@ -72,6 +80,11 @@ func New(cfg Config) (*Emulator, error) {
 			r.run()
 		}()
 	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.runCheckpoint()
+	}()
 	return e, nil
 }
 
@@ -97,13 +110,17 @@ func (e *Emulator) closeInstances() error {
 	return errors.Join(errs...)
 }
 
-// instances lists the primary then the replicas in d1.Regions order.
+// instances lists the primary, the replicas in d1.Regions order and the
+// checkpoint: every database the emulator opened.
 func (e *Emulator) instances() []*instance {
 	all := []*instance{e.primary}
 	for _, region := range d1.Regions {
 		if r := e.replicas[region]; r != nil {
 			all = append(all, r.instance)
 		}
+	}
+	if e.ckpt != nil {
+		all = append(all, e.ckpt.instance)
 	}
 	return all
 }
@@ -193,6 +210,10 @@ func (e *Emulator) ResumeReplication(region string) error {
 // the state at that position and it catches up through the log, each entry
 // after its lag. Reads it serves in between see the older state, as after
 // a real replica restart; bookmarked reads wait as usual.
+//
+// Snapshots are kept for Config.SnapshotWindow commits behind the slowest
+// replica: a position older than OldestSnapshot fails with
+// ErrSnapshotTrimmed and leaves the replica as it was.
 func (e *Emulator) RestartReplica(region string, fromPosition uint64) error {
 	return e.control(region, func(r *replica) error { return r.restart(fromPosition) })
 }

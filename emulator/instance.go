@@ -51,8 +51,19 @@ type part struct {
 	info   stmtInfo
 }
 
+// connLife serialises opening and closing connections, to work around a
+// race in zombiezen.com/go/sqlite (v1.4.2): Conn.Close frees the sqlite3
+// handle before it deletes the handle's entry in the package's table of
+// authorizers, so a connection opened meanwhile on another goroutine can
+// get the same address, register its authorizer, and have it deleted by
+// the closing one — its next statement then crashes in authTrampoline on a
+// nil authorizer. Selftest runs dozens of emulators at once and hit it.
+var connLife sync.Mutex
+
 // open (re)opens the instance's connection with D1's settings.
 func (in *instance) open() error {
+	connLife.Lock()
+	defer connLife.Unlock()
 	flags := []sqlite.OpenFlags{sqlite.OpenReadWrite | sqlite.OpenCreate | sqlite.OpenNoMutex}
 	if in.path == ":memory:" {
 		flags[0] |= sqlite.OpenMemory
@@ -100,7 +111,9 @@ func (in *instance) close() error {
 		return nil
 	}
 	in.dropStmts()
+	connLife.Lock()
 	err := in.conn.Close()
+	connLife.Unlock()
 	in.conn = nil
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,8 @@ func TestNewRefuses(t *testing.T) {
 		{[]scenarios.Fault{{Kind: "flood"}}, Options{Target: "emulator"}, "unknown fault kind"},
 		{[]scenarios.Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator"}, `unknown region "MARS"`},
 		{nil, Options{Target: "workerd"}, `target "workerd"`},
+		{[]scenarios.Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator"},
+			fmt.Sprintf("the emulator keeps snapshots for the last %d commits", emulator.DefaultSnapshotWindow)},
 	}
 	for _, c := range cases {
 		_, err := New(c.faults, c.opts)

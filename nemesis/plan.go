@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/scenarios"
 )
 
@@ -86,6 +87,8 @@ func check(f scenarios.Fault, opts Options) error {
 		return errors.New("negative duration")
 	case f.Snapshot < 0:
 		return errors.New("negative snapshot")
+	case f.Snapshot > emulator.DefaultSnapshotWindow:
+		return fmt.Errorf("snapshot %d: the emulator keeps snapshots for the last %d commits of each replica", f.Snapshot, emulator.DefaultSnapshotWindow)
 	case f.Region != "" && !d1.ValidRegion(f.Region):
 		return fmt.Errorf("unknown region %q (want one of %v)", f.Region, d1.Regions)
 	case f.Kind == DropBookmark && !opts.ClientFaults:

@@ -176,7 +176,11 @@ func (a *applier) end(i int, cut bool) error {
 }
 
 // restart restarts each covered replica from Snapshot commits before its
-// applied position (never before position 0).
+// applied position (never before position 0), or from the oldest snapshot
+// the emulator still keeps when that is newer: New refuses a Snapshot
+// beyond the emulator's window, so this clamp only matters when another
+// replica, restarted earlier, lags far behind this one. Value.From
+// records where each replica really restarted.
 func (a *applier) restart(f scenarios.Fault) (map[string]uint64, error) {
 	from := map[string]uint64{}
 	applied := map[string]uint64{}
@@ -185,9 +189,17 @@ func (a *applier) restart(f scenarios.Fault) (map[string]uint64, error) {
 	}
 	err := a.eachRegion(f, func(region string) error {
 		pos := applied[region]
-		p := pos - min(pos, uint64(f.Snapshot))
-		from[region] = p
-		return a.emu.RestartReplica(region, p)
+		want := pos - min(pos, uint64(f.Snapshot))
+		// The checkpoint may move between OldestSnapshot and the restart;
+		// it moves by less each time, so a few tries settle it.
+		var err error
+		for try := 0; try < 3; try++ {
+			from[region] = max(want, min(a.emu.OldestSnapshot(), pos))
+			if err = a.emu.RestartReplica(region, from[region]); !errors.Is(err, emulator.ErrSnapshotTrimmed) {
+				break
+			}
+		}
+		return err
 	})
 	return from, err
 }

@@ -9,6 +9,10 @@
 // bookmarks, with and without every emulator fault) and the same traffic
 // without the bug raise no alarm at all.
 //
-// `d1check selftest` renders Run's Matrix with WriteTable; the package's
-// test runs the whole matrix.
+// Every cell has an op bound (Cell.Ops, shown in the table): a bug that
+// needs more ops than that to show is a miss.
+//
+// `d1check selftest` prints Run's Matrix with WriteTable and writes its
+// report with WriteHTML (index.html) and WriteMarkdown (summary.md); the
+// package's test runs the whole matrix.
 package selftest

@@ -20,13 +20,19 @@ import (
 // Defaults for Options.
 const (
 	DefaultSeeds    = 20
-	DefaultOps      = 300
+	DefaultOps      = 400
 	DefaultClients  = 8
-	DefaultParallel = 8
+	DefaultParallel = 32
 	// bugRegion is where lost-write and out-of-order strike.
 	bugRegion = "WEUR"
-	// bugEvery: every third commit is lost, or swapped with its successor.
+	// bugEvery: every second commit is lost, or swapped with its successor.
 	bugEvery = 2
+	// applyEvery is the replicas' least time between applies. Six
+	// replicas applying every commit on its own spend most of a run's CPU
+	// in SQLite's changeset applier, which prepares its statements anew
+	// on every call; applying in rounds of a few milliseconds costs a
+	// fraction of that, and only stretches the 1–10 ms lag a little.
+	applyEvery = 4 * time.Millisecond
 )
 
 // Options size the matrix. The zero value is the full matrix.
@@ -34,12 +40,14 @@ type Options struct {
 	// Seeds per cell and control (DefaultSeeds), starting at FirstSeed (1).
 	Seeds     int
 	FirstSeed int64
-	// Ops is every run's op bound (DefaultOps), over Clients clients
-	// (DefaultClients).
+	// Ops, when set, is every run's op bound; by default each cell has
+	// its own (Cell.Ops, DefaultOps for most) and each control that of
+	// its cell. Runs have Clients clients (DefaultClients).
 	Ops     int
 	Clients int
-	// Parallel runs this many seeds at once (DefaultParallel). Runs spend
-	// most of their time waiting on replication lag, not on CPU.
+	// Parallel runs this many runs at once, across seeds and rows
+	// (DefaultParallel). Runs spend much of their time waiting on
+	// replication lag, not on CPU.
 	Parallel int
 	// Lag is every region's replication lag (default uniform 1–10 ms).
 	Lag emulator.LagModel
@@ -60,7 +68,10 @@ func (o Options) withDefaults() (Options, error) {
 		}
 		return nil
 	}
-	err := errors.Join(def(&o.Seeds, DefaultSeeds, "seeds"), def(&o.Ops, DefaultOps, "ops"),
+	if o.Ops < 0 {
+		return o, fmt.Errorf("selftest: ops is %d, want at least 1", o.Ops)
+	}
+	err := errors.Join(def(&o.Seeds, DefaultSeeds, "seeds"),
 		def(&o.Clients, DefaultClients, "clients"), def(&o.Parallel, DefaultParallel, "parallel"))
 	if o.FirstSeed == 0 {
 		o.FirstSeed = 1
@@ -76,6 +87,7 @@ type spec struct {
 	workload, variant, bookmarks string
 	bug                          string
 	oneRegion, faults            bool
+	ops                          int
 }
 
 // outcome is one checked run.
@@ -94,54 +106,105 @@ func Run(ctx context.Context, opts Options) (Matrix, error) {
 	}
 	m := Matrix{Cells: cells(), Uncovered: uncovered}
 	m.Controls = controls(m.Cells)
-	total := len(m.Cells) + len(m.Controls)
+	if opts.Ops > 0 {
+		for i := range m.Cells {
+			m.Cells[i].Ops = opts.Ops
+		}
+		for i := range m.Controls {
+			m.Controls[i].Ops = opts.Ops
+		}
+	}
+	var rs []row
 	for i := range m.Cells {
 		c := &m.Cells[i]
-		outs, err := opts.seeds(ctx, spec{workload: c.Workload, variant: c.Variant, bookmarks: c.Bookmarks, bug: c.Bug, oneRegion: c.OneRegion})
-		if err != nil {
-			return m, fmt.Errorf("selftest: %s on %s/%s: %w", c.Bug, c.Workload, c.Variant, err)
-		}
-		score(c, outs, opts)
-		if opts.Progress != nil {
-			opts.Progress(i+1, total, c.Bug+" × "+c.Workload)
-		}
+		rs = append(rs, row{
+			spec: spec{workload: c.Workload, variant: c.Variant, bookmarks: c.Bookmarks, bug: c.Bug, oneRegion: c.OneRegion, ops: c.Ops},
+			what: c.Bug + " × " + c.Workload, done: func(outs []outcome) { score(c, outs, opts) },
+		})
 	}
 	for i := range m.Controls {
 		c := &m.Controls[i]
-		outs, err := opts.seeds(ctx, spec{workload: c.Workload, variant: c.Variant, bookmarks: c.Bookmarks, oneRegion: c.OneRegion, faults: c.Faults})
-		if err != nil {
-			return m, fmt.Errorf("selftest: control %s %s/%s: %w", c.Name, c.Workload, c.Variant, err)
-		}
-		judge(c, outs, opts)
-		if opts.Progress != nil {
-			opts.Progress(len(m.Cells)+i+1, total, c.Name+" "+c.Workload)
-		}
+		rs = append(rs, row{
+			spec: spec{workload: c.Workload, variant: c.Variant, bookmarks: c.Bookmarks, oneRegion: c.OneRegion, faults: c.Faults, ops: c.Ops},
+			what: c.Name + " " + c.Workload + "/" + c.Variant, done: func(outs []outcome) { judge(c, outs, opts) },
+		})
 	}
-	return m, nil
+	return m, opts.runAll(ctx, rs)
 }
 
-// seeds runs s over every seed, Parallel at a time, and returns the
-// outcomes in seed order.
-func (o Options) seeds(ctx context.Context, s spec) ([]outcome, error) {
-	outs := make([]outcome, o.Seeds)
-	errs := make([]error, o.Seeds)
-	sem := make(chan struct{}, o.Parallel)
-	var wg sync.WaitGroup
-	for i := range outs {
-		if ctx.Err() != nil {
-			errs[i] = ctx.Err()
-			break
-		}
-		sem <- struct{}{}
+// row is one cell or control: its runs' configuration, a name for
+// progress and errors, and what to do with its outcomes.
+type row struct {
+	spec
+	what string
+	done func([]outcome)
+}
+
+// runAll runs every seed of every row, Parallel runs at a time across
+// rows: a run spends much of its time waiting on replication lag, and a
+// row would otherwise wait for its slowest seed while the CPU idles. Each
+// row is scored as soon as its last seed is in, and its outcomes dropped.
+// The first error cancels everything still to run.
+func (o Options) runAll(ctx context.Context, rows []row) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct{ row, seed int }
+	jobs := make(chan job)
+	outs := make([][]outcome, len(rows))
+	left := make([]int, len(rows))
+	for i := range rows {
+		outs[i], left[i] = make([]outcome, o.Seeds), o.Seeds
+	}
+	var (
+		mu       sync.Mutex // guards outs, left, finished and errs
+		finished int
+		errs     []error
+		wg       sync.WaitGroup
+	)
+	for w := 0; w < o.Parallel; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			outs[i], errs[i] = o.once(ctx, s, o.FirstSeed+int64(i))
+			for j := range jobs {
+				r := &rows[j.row]
+				out, err := o.once(ctx, r.spec, o.FirstSeed+int64(j.seed))
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("selftest: %s: %w", r.what, err))
+					cancel()
+				}
+				outs[j.row][j.seed] = out
+				if left[j.row]--; left[j.row] == 0 && err == nil && ctx.Err() == nil {
+					r.done(outs[j.row])
+					outs[j.row] = nil
+					finished++
+					if o.Progress != nil {
+						o.Progress(finished, len(rows), r.what)
+					}
+				}
+				mu.Unlock()
+			}
 		}()
 	}
+feed:
+	for i := range rows {
+		for seed := 0; seed < o.Seeds; seed++ {
+			select {
+			case jobs <- job{i, seed}:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(jobs)
 	wg.Wait()
-	return outs, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if finished < len(rows) {
+		return fmt.Errorf("selftest: %d of %d rows not run: %w", len(rows)-finished, len(rows), context.Cause(ctx))
+	}
+	return nil
 }
 
 // once runs s with seed on a fresh emulator and checks the history,
@@ -151,7 +214,7 @@ func (o Options) once(ctx context.Context, s spec, seed int64) (outcome, error) 
 	if !ok {
 		return outcome{}, fmt.Errorf("unknown workload %q", s.workload)
 	}
-	ecfg := emulator.Config{Seed: seed, DefaultLag: o.Lag, BugRegion: bugRegion, BugEvery: bugEvery}
+	ecfg := emulator.Config{Seed: seed, DefaultLag: o.Lag, ApplyEvery: applyEvery, BugRegion: bugRegion, BugEvery: bugEvery}
 	if s.bug != "" {
 		ecfg.Bugs = []string{s.bug}
 	}
@@ -196,7 +259,7 @@ func (o Options) once(ctx context.Context, s spec, seed int64) (outcome, error) 
 		return outcome{}, err
 	}
 	_, err = runner.Run(ctx, runner.Config{
-		Workload: sub.w, Target: target, Clients: o.Clients, Ops: o.Ops, Seed: seed, Keys: sub.keySpace(s.variant),
+		Workload: sub.w, Target: target, Clients: o.Clients, Ops: s.ops, Seed: seed, Keys: sub.keySpace(s.variant),
 		Variants: []string{s.variant}, Bookmarks: s.bookmarks, History: hw,
 	})
 	if err = errors.Join(err, hw.Close(), nemErr); err != nil {

@@ -16,7 +16,7 @@ const finalReads = "final"
 
 // score fills a cell from its runs.
 func score(c *Cell, outs []outcome, opts Options) {
-	c.Seeds, c.Ops, c.Found = len(outs), opts.Ops, map[checker.Kind]int{}
+	c.Seeds, c.Found = len(outs), map[checker.Kind]int{}
 	for i, o := range outs {
 		kinds := map[checker.Kind]bool{}
 		for _, a := range o.res.Anomalies {
@@ -38,7 +38,7 @@ func score(c *Cell, outs []outcome, opts Options) {
 // judge fills a control from its runs: a run alarms when it reports an
 // anomaly the control forbids, or cannot decide.
 func judge(c *Control, outs []outcome, opts Options) {
-	c.Seeds, c.Ops = len(outs), opts.Ops
+	c.Seeds = len(outs)
 	for i, o := range outs {
 		bad := matching(o.res, c.Check, c.Kinds)
 		unknown := o.res.Verdict == checker.Unknown

@@ -118,3 +118,50 @@ func TestPhaseWatch(t *testing.T) {
 		t.Fatalf("starts %d stops %d, output %q", starts, stops, out.String())
 	}
 }
+
+// TestRender: the text, HTML and Markdown renderings of one matrix agree
+// on its rows and verdict; a miss and a false alarm show, and quoted text
+// cannot break out of the HTML or the Markdown table.
+func TestRender(t *testing.T) {
+	m := Matrix{
+		Cells: []Cell{
+			{Bug: "lost-write", Workload: "users", Variant: "unconstrained", Bookmarks: "carry", OneRegion: true, Check: "session-guarantees",
+				Kinds: []checker.Kind{checker.ReadYourWrites, checker.MonotonicRead}, Seeds: 2, Detected: 1, Missed: []int64{2}, OpsNeeded: 41, Ops: 400},
+			{Bug: "ignore-bookmark", Workload: "cdn", Variant: "unconstrained", Bookmarks: "carry", Seeds: 2, Detected: 2, OpsNeeded: 9, Ops: 400},
+		},
+		Controls: []Control{{Name: "correct", Workload: "users", Variant: "atomic", Bookmarks: "none", Seeds: 2, Ops: 400, Alarms: 1,
+			Examples: []string{"seed 1: stale-read: <script>x</script>"}}},
+		Uncovered: map[string]string{"out-of-order × users": "too weak"},
+	}
+	var text, html, md bytes.Buffer
+	if err := WriteTable(&text, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1/2 (missed seeds [2])", "unconstrained (one region)", "OP BOUND", "not covered: out-of-order × users: too weak", "selftest: FAIL"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, text.String())
+		}
+	}
+	h := html.String()
+	for _, want := range []string{"<!DOCTYPE html>", "selftest: FAIL", `<tr class="bad"><td>lost-write</td>`, `<tr class="ok"><td>ignore-bookmark</td>`,
+		"&lt;script&gt;x&lt;/script&gt;", "<td>400</td>", "read-your-writes|monotonic-read"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "<script>") || strings.Contains(h, "http") {
+		t.Errorf("HTML is not self-contained and inert:\n%s", h)
+	}
+	for _, want := range []string{"**selftest: FAIL**", `| lost-write | users | unconstrained (one region) | carry | session-guarantees | read-your-writes\|monotonic-read | 1/2 (missed seeds [2]) | 41 | 400 |`,
+		"- out-of-order × users: too weak", "## False alarms"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}

@@ -10,25 +10,39 @@ import (
 	"github.com/d1check/d1check/checker"
 )
 
-// WriteTable renders m as plain-text tables: the detection matrix, the
-// controls, and the bugs no workload covers yet.
-func WriteTable(w io.Writer, m Matrix) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "BUG\tWORKLOAD\tVARIANT\tBOOKMARKS\tCHECK\tKINDS\tDETECTED\tOPS NEEDED\tALSO FOUND")
+// view is the matrix as rows of text: the one rendering every format
+// (WriteTable, WriteMarkdown, WriteHTML) lays out, so they never disagree.
+type view struct {
+	CellHeader, ControlHeader []string
+	Cells, Controls           []viewRow
+	// Alarms quote the false alarms; Uncovered says what the matrix does
+	// not gate on, and why.
+	Alarms, Uncovered []string
+	OK                bool
+}
+
+// viewRow is one line of a table; OK says whether it passed.
+type viewRow struct {
+	Cols []string
+	OK   bool
+}
+
+func viewOf(m Matrix) view {
+	v := view{
+		CellHeader:    []string{"BUG", "WORKLOAD", "VARIANT", "BOOKMARKS", "CHECK", "KINDS", "DETECTED", "OPS NEEDED", "OP BOUND", "ALSO FOUND"},
+		ControlHeader: []string{"CONTROL", "WORKLOAD", "VARIANT", "BOOKMARKS", "FAULTS", "MUST NOT REPORT", "OP BOUND", "FALSE ALARMS"},
+		OK:            m.OK(),
+	}
 	for _, c := range m.Cells {
-		variant := c.Variant
-		if c.OneRegion {
-			variant += " (one region)"
-		}
 		check := c.Check
 		if check == "" {
 			check = "any"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d%s\t%d of %d\t%s\n", c.Bug, c.Workload, variant, c.Bookmarks, check,
-			kinds(c.Kinds), c.Detected, c.Seeds, missed(c.Missed), c.OpsNeeded, c.Ops, found(c.Found, c.Seeds))
+		v.Cells = append(v.Cells, viewRow{OK: c.Seeds > 0 && c.Detected == c.Seeds, Cols: []string{
+			c.Bug, c.Workload, variant(c.Variant, c.OneRegion), c.Bookmarks, check, kinds(c.Kinds),
+			fmt.Sprintf("%d/%d%s", c.Detected, c.Seeds, missed(c.Missed)), fmt.Sprint(c.OpsNeeded), fmt.Sprint(c.Ops),
+			found(c.Found, c.Seeds)}})
 	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "CONTROL\tWORKLOAD\tVARIANT\tBOOKMARKS\tFAULTS\tMUST NOT REPORT\tFALSE ALARMS")
 	for _, c := range m.Controls {
 		forbid := "any anomaly"
 		switch {
@@ -41,18 +55,13 @@ func WriteTable(w io.Writer, m Matrix) error {
 		if c.Faults {
 			faults = "all"
 		}
-		variant := c.Variant
-		if c.OneRegion {
-			variant += " (one region)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", c.Name, c.Workload, variant, c.Bookmarks, faults, forbid, c.Alarms, c.Seeds)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+		v.Controls = append(v.Controls, viewRow{OK: c.Seeds > 0 && c.Alarms == 0, Cols: []string{
+			c.Name, c.Workload, variant(c.Variant, c.OneRegion), c.Bookmarks, faults, forbid, fmt.Sprint(c.Ops),
+			fmt.Sprintf("%d/%d", c.Alarms, c.Seeds)}})
 	}
 	for _, c := range m.FalseAlarms() {
 		for _, e := range c.Examples {
-			fmt.Fprintf(w, "false alarm (%s, %s/%s): %s\n", c.Name, c.Workload, c.Variant, e)
+			v.Alarms = append(v.Alarms, fmt.Sprintf("false alarm (%s, %s/%s): %s", c.Name, c.Workload, c.Variant, e))
 		}
 	}
 	bugs := make([]string, 0, len(m.Uncovered))
@@ -61,14 +70,53 @@ func WriteTable(w io.Writer, m Matrix) error {
 	}
 	sort.Strings(bugs)
 	for _, b := range bugs {
-		fmt.Fprintf(w, "not covered: %s: %s\n", b, m.Uncovered[b])
+		v.Uncovered = append(v.Uncovered, b+": "+m.Uncovered[b])
 	}
-	verdict := "FAIL"
-	if m.OK() {
-		verdict = "OK"
+	return v
+}
+
+// verdict is the matrix's last line.
+func (v view) verdict() string {
+	if v.OK {
+		return "selftest: OK"
 	}
-	_, err := fmt.Fprintf(w, "selftest: %s\n", verdict)
+	return "selftest: FAIL"
+}
+
+// WriteTable renders m as plain-text tables: the detection matrix, the
+// controls, the false alarms, what no workload covers yet, and the
+// verdict ("selftest: OK" or "selftest: FAIL") on the last line.
+func WriteTable(w io.Writer, m Matrix) error {
+	v := viewOf(m)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(cols []string) { fmt.Fprintln(tw, strings.Join(cols, "\t")) }
+	line(v.CellHeader)
+	for _, r := range v.Cells {
+		line(r.Cols)
+	}
+	fmt.Fprintln(tw)
+	line(v.ControlHeader)
+	for _, r := range v.Controls {
+		line(r.Cols)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, a := range v.Alarms {
+		fmt.Fprintln(w, a)
+	}
+	for _, u := range v.Uncovered {
+		fmt.Fprintln(w, "not covered: "+u)
+	}
+	_, err := fmt.Fprintln(w, v.verdict())
 	return err
+}
+
+func variant(v string, oneRegion bool) string {
+	if oneRegion {
+		return v + " (one region)"
+	}
+	return v
 }
 
 func kinds(ks []checker.Kind) string {

@@ -128,17 +128,21 @@ func (Workload) Do(ctx context.Context, env *workloads.Env, variant string, op w
 
 // save is the admin's create (version 1) or price edit.
 func save(ctx context.Context, conn workloads.Preparer, t string, a Args) (any, error) {
-	sql := "UPDATE " + t + " SET price = ?, version = ?, updated_at = datetime('now') WHERE slug = ?"
-	args := []any{a.Price, a.Version, a.Slug}
+	// Guarded on the previous version, so version v always means every
+	// step before it happened: a write whose request was lost before it
+	// ran makes the next one fail instead of skipping a version.
+	sql := "UPDATE " + t + " SET price = ?, version = ?, updated_at = datetime('now') WHERE slug = ? AND version = ?"
+	args := []any{a.Price, a.Version, a.Slug, a.Version - 1}
 	if a.Version == 1 {
 		sql = "INSERT INTO " + t + " (price, version, slug, updated_at) VALUES (?, ?, ?, datetime('now'))"
+		args = args[:3]
 	}
 	r, err := conn.Prepare(sql).Bind(args...).Run(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if r.Meta.Changes == 0 {
-		return nil, workloads.NotApplied(fmt.Errorf("catalog: product %s is not there to edit", a.Slug))
+		return nil, workloads.NotApplied(fmt.Errorf("catalog: product %s is not there at version %d to edit", a.Slug, a.Version-1))
 	}
 	return struct{}{}, nil
 }

@@ -106,3 +106,50 @@ func TestDoRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestStepsInOrder: a product's version v means every step before it
+// happened: an edit or a variant whose previous version is missing (its
+// request was lost before it ran) fails and writes nothing.
+func TestStepsInOrder(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	db, err := emu.Database("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	w := catalog.Workload{}
+	for _, ddl := range w.Schema([]string{workloads.Plain}) {
+		if _, err := db.Prepare(ddl).Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	do := func(f string, a catalog.Args) error {
+		a.Slug = "p"
+		_, err := w.Do(ctx, &workloads.Env{DB: db}, workloads.Plain, workloads.Op{F: f, Key: "p", Value: a})
+		return err
+	}
+	for _, step := range []struct {
+		f  string
+		a  catalog.Args
+		ok bool
+	}{
+		{catalog.FSave, catalog.Args{Version: 1, Price: 10}, true},
+		{catalog.FSave, catalog.Args{Version: 3, Price: 30}, false},                     // version 2 never happened
+		{catalog.FAddVariant, catalog.Args{Version: 4, Variant: "v2", Price: 5}, false}, // nor 3
+		{catalog.FAddVariant, catalog.Args{Version: 2, Variant: "v1", Price: 5}, true},
+		{catalog.FSave, catalog.Args{Version: 3, Price: 30}, true},
+	} {
+		err := do(step.f, step.a)
+		if (err == nil) != step.ok || (err != nil && !workloads.IsNotApplied(err)) {
+			t.Fatalf("%s %+v: err = %v, want ok %v (or a not-applied failure)", step.f, step.a, err, step.ok)
+		}
+	}
+	r, err := db.Prepare("SELECT count(*) AS n FROM " + workloads.Table("product_variants", workloads.Plain)).First(ctx)
+	if n, _ := r.Int("n"); err != nil || n != 1 {
+		t.Fatalf("variants: %v %v, want exactly the one whose step was in order", r, err)
+	}
+}

@@ -18,22 +18,23 @@ type Variants struct {
 }
 
 // addVariant is the admin adding a variant: the row, and the product's
-// version bump, in one batch. The insert copies from the product's row,
-// so a product that is not there gets no variant and no new version.
+// version bump, in one batch. The insert copies from the product's row
+// at the previous version, so a product that is not there (or not at that
+// version: a step before was lost) gets no variant and no new version.
 func addVariant(ctx context.Context, conn workloads.Batcher, t tables, a Args) (any, error) {
 	if a.Variant == "" || a.Version < 2 {
 		return nil, fmt.Errorf("catalog: add_variant %+v: want a variant id and a version from 2", a)
 	}
 	rs, err := conn.Batch(ctx, []*d1.Statement{
 		conn.Prepare("INSERT INTO "+t.variants+" (id, product_slug, price, stock, added_version)"+
-			" SELECT ?, slug, ?, ?, ? FROM "+t.products+" WHERE slug = ?").Bind(a.Variant, a.Price, 10, a.Version, a.Slug),
-		conn.Prepare("UPDATE "+t.products+" SET version = ?, updated_at = datetime('now') WHERE slug = ?").Bind(a.Version, a.Slug),
+			" SELECT ?, slug, ?, ?, ? FROM "+t.products+" WHERE slug = ? AND version = ?").Bind(a.Variant, a.Price, 10, a.Version, a.Slug, a.Version-1),
+		conn.Prepare("UPDATE "+t.products+" SET version = ?, updated_at = datetime('now') WHERE slug = ? AND version = ?").Bind(a.Version, a.Slug, a.Version-1),
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) != 2 || rs[0].Meta.Changes == 0 {
-		return nil, workloads.NotApplied(fmt.Errorf("catalog: product %s is not there to add variant %s to", a.Slug, a.Variant))
+		return nil, workloads.NotApplied(fmt.Errorf("catalog: product %s is not there at version %d to add variant %s to", a.Slug, a.Version-1, a.Variant))
 	}
 	return struct{}{}, nil
 }

@@ -120,3 +120,40 @@ func TestDoRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadInOrder: a folder's n-th file is its version n only if files
+// 1..n-1 are there: an upload whose predecessor is missing (its request
+// was lost before it ran) fails and writes nothing, so no read can see
+// version n without the files before it.
+func TestUploadInOrder(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	db, err := emu.Database("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	w := cdn.Workload{}
+	for _, ddl := range w.Schema([]string{workloads.Plain}) {
+		if _, err := db.Prepare(ddl).Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upload := func(v int64) error {
+		a := cdn.Args{Folder: "f", Key: "f/" + strings.Repeat("x", int(v)), ID: "id" + strings.Repeat("x", int(v)), Version: v}
+		_, err := w.Do(ctx, &workloads.Env{DB: db}, workloads.Plain, workloads.Op{F: cdn.FUpload, Key: "f", Value: a})
+		return err
+	}
+	for _, step := range []struct {
+		version int64
+		ok      bool
+	}{{2, false}, {1, true}, {3, false}, {2, true}, {3, true}} {
+		err := upload(step.version)
+		if (err == nil) != step.ok || (err != nil && !workloads.IsNotApplied(err)) {
+			t.Fatalf("upload of file %d: err = %v, want ok %v (or a not-applied failure)", step.version, err, step.ok)
+		}
+	}
+}

@@ -20,11 +20,19 @@ func (f files) upload(ctx context.Context, a Args) (any, error) {
 	if a.Version < 1 || a.Key == "" || a.ID == "" {
 		return nil, fmt.Errorf("cdn: upload of %+v: want a key, an id and a version from 1", a)
 	}
-	_, err := f.conn.Prepare("INSERT INTO "+f.table+
-		" (id, key, folder, seq, size, content_type, uploaded_at) VALUES (?, ?, ?, ?, ?, 'image/png', datetime('now'))").
-		Bind(a.ID, a.Key, a.Folder, a.Version, 1024*a.Version).Run(ctx)
+	// Guarded on the folder's previous file: a folder's n-th file is its
+	// version n, which must mean files 1..n are there. An upload whose
+	// request was lost before it ran leaves a gap, and the next one then
+	// fails (and writes nothing) instead of skipping a version.
+	r, err := f.conn.Prepare("INSERT INTO "+f.table+
+		" (id, key, folder, seq, size, content_type, uploaded_at) SELECT ?, ?, ?, ?, ?, 'image/png', datetime('now')"+
+		" WHERE ? = 1 OR EXISTS (SELECT 1 FROM "+f.table+" WHERE folder = ? AND seq = ?)").
+		Bind(a.ID, a.Key, a.Folder, a.Version, 1024*a.Version, a.Version, a.Folder, a.Version-1).Run(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if r.Meta.Changes == 0 {
+		return nil, workloads.NotApplied(fmt.Errorf("cdn: folder %s has no file %d to follow", a.Folder, a.Version-1))
 	}
 	return struct{}{}, nil
 }

@@ -22,7 +22,9 @@ type configs struct {
 
 // set is the admin saving a tenant's config: the old version goes
 // inactive and the new one active, in one batch (one transaction), so
-// a tenant never has two active configs.
+// a tenant never has two active configs. Saving a version again (a double
+// click) fails on the (tenant, version) primary key, and being one
+// transaction, changes nothing: the version saved first stays active.
 func (c configs) set(ctx context.Context, a Args) (any, error) {
 	b := c.conn
 	if a.Version < 1 {

@@ -20,7 +20,8 @@ const hotPeriod = 6
 // all of the next one; the peer in place n+k is the worker of the
 // previous generation's job k: it starts it, inserts its results and
 // completes it, one step per request, then polls it (the worker of job 0
-// also saves a tenant's config and reloads it). The other peers watch: a
+// also saves a tenant's config, saves it again as a double click does —
+// a batch that must fail whole — and reloads it). The other peers watch: a
 // share Keys.Hot of their ops poll a job of this or the last generation,
 // the rest read a tenant's active config. Polls cycle through
 // getSearchJob, getJobResults and listSearchJobs.
@@ -62,6 +63,11 @@ func (g *generator) Next() workloads.Op {
 		case slot == 3 && k == 0:
 			return g.setConfig(gen - 1)
 		case slot == 4 && k == 0:
+			// The admin's double click: the same save again. Its INSERT
+			// hits the (tenant, version) primary key, so the batch must
+			// fail whole and leave the config just saved active.
+			return g.setConfig(gen - 1)
+		case slot == 5 && k == 0:
 			return g.getConfig(g.configTenant(gen - 1))
 		}
 		return g.poll(g.job(gen-1, k), slot)
