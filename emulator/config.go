@@ -21,6 +21,13 @@ type Config struct {
 	Lag map[string]LagModel
 	// DefaultLag is the lag of regions absent from Lag; zero: no lag.
 	DefaultLag LagModel
+	// RoundTrip is the network time of each request between the Worker
+	// and the instance that serves it, drawn per request: half passes
+	// before the instance sees the request, half after it answers. Zero
+	// (the default) answers in microseconds, which makes a read-then-write
+	// race far narrower than on Cloudflare, where every query crosses a
+	// network; scenarios set a few milliseconds.
+	RoundTrip LagModel
 	// Seed seeds the lag draws (one generator per region).
 	Seed int64
 	// Dir, when set, keeps each instance's database on disk in this
@@ -126,6 +133,9 @@ func (c Config) withDefaults() (_ Config, err error) {
 	}
 	if err := c.DefaultLag.Validate(); err != nil {
 		return c, fmt.Errorf("emulator: default %w", err)
+	}
+	if err := c.RoundTrip.Validate(); err != nil {
+		return c, fmt.Errorf("emulator: round trip: %w", err)
 	}
 	switch {
 	case c.BookmarkWait == 0:

@@ -20,6 +20,7 @@ type Emulator struct {
 	replicas map[string]*replica
 	log      *replLog
 	ckpt     *checkpoint
+	rtt      *roundTrip
 	classes  sync.Map // SQL text -> stmtInfo, learnt on the primary
 
 	stop      chan struct{}
@@ -39,7 +40,7 @@ func New(cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Emulator{cfg: cfg, log: newLog(), replicas: map[string]*replica{}, stop: make(chan struct{})}
+	e := &Emulator{cfg: cfg, log: newLog(), replicas: map[string]*replica{}, stop: make(chan struct{}), rtt: newRoundTrip(cfg.RoundTrip, cfg.Seed)}
 	e.primary = &instance{name: "primary", region: cfg.PrimaryRegion, primary: true, servedBy: "emulator.primary", path: cfg.path("primary")}
 	if err := e.primary.open(); err != nil {
 		return nil, err

@@ -26,6 +26,21 @@ type transport struct {
 //     replica's own, possibly newer, bookmark;
 //   - any other string is Config.GarbageBookmark's business.
 func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, error) {
+	d := t.e.rtt.draw()
+	if err := travel(ctx, d/2); err != nil {
+		return d1.Response{}, err
+	}
+	resp, err := t.serve(ctx, req)
+	if err == nil {
+		if terr := travel(ctx, d-d/2); terr != nil {
+			return d1.Response{}, terr
+		}
+	}
+	return resp, err
+}
+
+// serve is Query once the request has reached the database.
+func (t *transport) serve(ctx context.Context, req d1.Request) (d1.Response, error) {
 	e := t.e
 	if e.closed.Load() {
 		return d1.Response{}, errClosed

@@ -84,7 +84,7 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 
 // EmulatorConfig is the emulator a scenario's target section describes.
 func EmulatorConfig(s *scenarios.Scenario) emulator.Config {
-	cfg := emulator.Config{Seed: s.Seed, DefaultLag: lagModel(s.Target.Replication.Lag)}
+	cfg := emulator.Config{Seed: s.Seed, DefaultLag: lagModel(s.Target.Replication.Lag), RoundTrip: lagModel(s.Target.RoundTrip)}
 	for region, l := range s.Target.Replication.Regions {
 		if cfg.Lag == nil {
 			cfg.Lag = map[string]emulator.LagModel{}

@@ -66,6 +66,7 @@ type raw struct {
 			Lag     *rawLag            `yaml:"lag"`
 			Regions map[string]*rawLag `yaml:"regions"`
 		} `yaml:"replication"`
+		RoundTrip *rawLag `yaml:"round_trip"`
 	} `yaml:"target"`
 	Faults []struct {
 		At       string `yaml:"at"`
@@ -292,6 +293,12 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		s.Target.URL = t.URL
 		if s.Target.Kind != "emulator" && t.URL == "" {
 			v.fail("target.url", "a %s target needs a url", s.Target.Kind)
+		}
+		if t.RoundTrip != nil {
+			if s.Target.Kind != "emulator" {
+				v.fail("target.round_trip", "a round trip can only be set on the emulator; a %s target has the network it has", s.Target.Kind)
+			}
+			s.Target.RoundTrip = v.lag("target.round_trip", t.RoundTrip)
 		}
 		if rep := t.Replication; rep != nil {
 			if s.Target.Kind != "emulator" {

@@ -22,6 +22,7 @@ ops: 5000
 keys: {count: 50, hot: 0.2}
 target:
   kind: emulator
+  round_trip: {min: 1ms, max: 4ms}
   replication:
     lag: {p50: 20ms, p99: 200ms}
     regions:
@@ -38,7 +39,7 @@ func TestParseDesignExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.Name != "users-unconstrained-replicated" || s.Clients != 32 || s.Ops != 5000 || s.Keys.Hot != 0.2 ||
-		s.Target.Replication.Lag.P99 != 200*time.Millisecond || s.Target.Replication.Regions["APAC"].Constant != 800*time.Millisecond ||
+		s.Target.Replication.Lag.P99 != 200*time.Millisecond || s.Target.RoundTrip.Max != 4*time.Millisecond || s.Target.Replication.Regions["APAC"].Constant != 800*time.Millisecond ||
 		len(s.Faults) != 1 || s.Faults[0].For != 3*time.Second || s.Seed != 7 || s.Expect.Verdict != "invalid" || s.File != "x.yaml" {
 		t.Fatalf("parsed %+v", s)
 	}
@@ -85,6 +86,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"worker needs url", "name: a\nworkload: users\ntarget: {kind: worker}\n", 3, "target.url", "needs a url"},
 		{"lag on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  replication: {lag: {constant: 1s}}\n", 6, "target.replication", "only be set on the emulator"},
 		{"syntax", "name: [a\n", 1, "", "not found"},
+		{"round trip on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  round_trip: {constant: 1ms}\n", 6, "target.round_trip", "only be set on the emulator"},
+		{"bad round trip", "name: a\nworkload: users\ntarget:\n  round_trip: {min: 5ms, max: 1ms}\n", 4, "target.round_trip.max", "min <= max"},
 		{"fault after end", "name: a\nworkload: users\nduration: 2s\nfaults:\n  - {at: 3s, kind: pause-replication}\n", 5, "faults[0].at", "after the run"},
 	}
 	for _, c := range cases {

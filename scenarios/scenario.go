@@ -45,6 +45,10 @@ type Target struct {
 	Kind        string      `json:"kind"` // "emulator" | "worker" | "rest"
 	URL         string      `json:"url,omitempty"`
 	Replication Replication `json:"replication"`
+	// RoundTrip is the emulator's network time per query between the
+	// Worker and the database (a Lag form). Real queries cross a network,
+	// which is what makes a read-then-write race wide enough to lose.
+	RoundTrip Lag `json:"round_trip"`
 }
 
 // Replication is the emulator's replication model: one lag for every

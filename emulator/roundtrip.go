@@ -1,0 +1,47 @@
+package emulator
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// roundTrip draws each request's network time from Config.RoundTrip, on a
+// generator of its own so that it never disturbs the replicas' lag draws.
+type roundTrip struct {
+	model LagModel
+	mu    sync.Mutex
+	rng   *rand.Rand
+}
+
+func newRoundTrip(m LagModel, seed int64) *roundTrip {
+	return &roundTrip{model: m, rng: rand.New(rand.NewPCG(uint64(seed), 0x5254)) /* "RT" */}
+}
+
+func (rt *roundTrip) draw() time.Duration {
+	if rt.model == (LagModel{}) {
+		return 0
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.model.Draw(rt.rng)
+}
+
+// travel waits d, or until ctx ends: a request whose context ends on the
+// way there was never executed, one whose context ends on the way back may
+// have been, and both come back as the context's error, which the runner
+// records as indeterminate for a write.
+func travel(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
