@@ -15,7 +15,10 @@
 // # Writes and positions
 //
 // Whether a statement writes is decided by SQLite's authorizer while the
-// primary compiles it (once per SQL text). Every request that writes runs
+// primary compiles it (once per SQL text), and for schema statements by
+// their first keyword too: SQLite compiles DROP TABLE IF EXISTS of a
+// missing table to a no-op that asks the authorizer nothing, yet the same
+// cached text drops the table when it runs against another schema. Every request that writes runs
 // on the primary as one transaction, in one commit order; each commit is
 // the next position, which bookmarks encode (d1.NewBookmark). Reads never
 // advance it, as in production.
@@ -43,6 +46,13 @@
 // RestartReplica rebuilds any position within the window behind a
 // replica by copying the checkpoint (SQLite's backup API) and replaying
 // the entries after it. Older positions fail with ErrSnapshotTrimmed.
+//
+// # Network
+//
+// Config.RoundTrip gives every request a network time, drawn per request:
+// half before the instance sees it, half after it answers. Without it the
+// emulator answers in microseconds and read-then-write races are far
+// narrower than on Cloudflare.
 //
 // # Routing
 //
