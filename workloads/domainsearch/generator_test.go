@@ -1,34 +1,18 @@
 package domainsearch
 
 import (
-	"reflect"
 	"testing"
 
 	"github.com/d1check/d1check/workloads"
+	"github.com/d1check/d1check/workloads/internal/histtest"
 )
 
 func cfg(seed int64, client, peers int) workloads.GenConfig {
-	return workloads.GenConfig{Seed: seed, Client: client, Variant: workloads.Unconstrained, Peer: client, Peers: peers,
-		Keys: workloads.KeySpace{Count: 3, Hot: 0.5, HotKeys: 2}}
-}
-
-func ops(g workloads.Generator, n int) []workloads.Op {
-	out := make([]workloads.Op, n)
-	for i := range out {
-		out[i] = g.Next()
-	}
-	return out
+	return histtest.GenConfig(seed, client, peers, workloads.Unconstrained, 3)
 }
 
 func TestGeneratorDeterministic(t *testing.T) {
-	w := Workload{}
-	a := ops(w.Generator(cfg(7, 3, 8)), 500)
-	if !reflect.DeepEqual(a, ops(w.Generator(cfg(7, 3, 8)), 500)) {
-		t.Fatal("same seed and client gave different ops")
-	}
-	if reflect.DeepEqual(a, ops(w.Generator(cfg(9, 3, 8)), 500)) {
-		t.Fatal("another seed gave the same ops")
-	}
+	histtest.Deterministic(t, Workload{}, func(seed int64, client int) workloads.GenConfig { return cfg(seed, client, 8) })
 }
 
 // step is one write of the schedule: who made it, and when (op number).
@@ -49,7 +33,7 @@ func TestSchedule(t *testing.T) {
 		fs := map[string]bool{}
 		doubles := 0 // set_config sent twice in a row: the admin's double click
 		for c := 0; c < peers; c++ {
-			for seq, op := range ops(Workload{}.Generator(cfg(1, c, peers)), n) {
+			for seq, op := range histtest.Ops(Workload{}.Generator(cfg(1, c, peers)), n) {
 				a := op.Value.(Args)
 				fs[op.F] = true
 				if op.ReadOnly == (op.F == FAdvance || op.F == FSetConfig) {

@@ -1,35 +1,19 @@
 package magiccodes
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/d1check/d1check/workloads"
+	"github.com/d1check/d1check/workloads/internal/histtest"
 )
 
 func cfg(seed int64, client, peers int) workloads.GenConfig {
-	return workloads.GenConfig{Seed: seed, Client: client, Variant: workloads.Atomic, Peer: client, Peers: peers,
-		Keys: workloads.KeySpace{Count: 20, Hot: 0.5, HotKeys: 2}}
-}
-
-func ops(g workloads.Generator, n int) []workloads.Op {
-	out := make([]workloads.Op, n)
-	for i := range out {
-		out[i] = g.Next()
-	}
-	return out
+	return histtest.GenConfig(seed, client, peers, workloads.Atomic, 20)
 }
 
 func TestGeneratorDeterministic(t *testing.T) {
-	w := Workload{}
-	a := ops(w.Generator(cfg(7, 3, 8)), 500)
-	if !reflect.DeepEqual(a, ops(w.Generator(cfg(7, 3, 8)), 500)) {
-		t.Fatal("same seed and client gave different ops")
-	}
-	if reflect.DeepEqual(a, ops(w.Generator(cfg(9, 3, 8)), 500)) {
-		t.Fatal("another seed gave the same ops")
-	}
+	histtest.Deterministic(t, Workload{}, func(seed int64, client int) workloads.GenConfig { return cfg(seed, client, 8) })
 }
 
 // TestSchedule: every hot code is issued exactly once, at its generation's
@@ -42,7 +26,7 @@ func TestSchedule(t *testing.T) {
 	verifiers := map[string]map[int]bool{}
 	for c := 0; c < peers; c++ {
 		issued := map[string]bool{}
-		for seq, op := range ops(Workload{}.Generator(cfg(1, c, peers)), n) {
+		for seq, op := range histtest.Ops(Workload{}.Generator(cfg(1, c, peers)), n) {
 			a := op.Value.(Args)
 			if op.Key != a.Key() || !strings.Contains(op.Key, ".atomic@") {
 				t.Fatalf("op %+v: bad key", op)

@@ -1,35 +1,19 @@
 package users
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/d1check/d1check/workloads"
+	"github.com/d1check/d1check/workloads/internal/histtest"
 )
 
 func cfg(seed int64, client, peers int) workloads.GenConfig {
-	return workloads.GenConfig{Seed: seed, Client: client, Variant: workloads.Unconstrained, Peer: client, Peers: peers,
-		Keys: workloads.KeySpace{Count: 20, Hot: 0.5, HotKeys: 2}}
-}
-
-func ops(g workloads.Generator, n int) []workloads.Op {
-	out := make([]workloads.Op, n)
-	for i := range out {
-		out[i] = g.Next()
-	}
-	return out
+	return histtest.GenConfig(seed, client, peers, workloads.Unconstrained, 20)
 }
 
 func TestGeneratorDeterministic(t *testing.T) {
-	w := Workload{}
-	a, b := ops(w.Generator(cfg(7, 3, 8)), 500), ops(w.Generator(cfg(7, 3, 8)), 500)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("same seed and client gave different ops")
-	}
-	if reflect.DeepEqual(a, ops(w.Generator(cfg(8, 3, 8)), 500)) || reflect.DeepEqual(a, ops(w.Generator(cfg(7, 4, 8)), 500)) {
-		t.Fatal("another seed or client gave the same ops")
-	}
+	a := histtest.Deterministic(t, Workload{}, func(seed int64, client int) workloads.GenConfig { return cfg(seed, client, 8) })
 	for _, op := range a {
 		if op.Key != op.Value.(Args).Email || !strings.Contains(op.Key, ".unconstrained@") {
 			t.Fatalf("op %+v: key must be the email, naming the variant", op)
@@ -46,7 +30,7 @@ func TestHotEmailsRace(t *testing.T) {
 	const peers, n = 8, 200
 	creators := map[string]map[int]bool{} // hot email -> clients creating it
 	for c := 0; c < peers; c++ {
-		for _, op := range ops(Workload{}.Generator(cfg(1, c, peers)), n) {
+		for _, op := range histtest.Ops(Workload{}.Generator(cfg(1, c, peers)), n) {
 			if op.F == FGetOrCreate && strings.HasPrefix(op.Key, "hot") {
 				if creators[op.Key] == nil {
 					creators[op.Key] = map[int]bool{}
