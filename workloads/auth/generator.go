@@ -2,7 +2,6 @@ package auth
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -26,20 +25,17 @@ const hotPeriod = 6
 // the login and the one right after the logout are where a request
 // served by a lagging replica sees the wrong answer.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg workloads.GenConfig
-	rng *rand.Rand
-	seq int
+	workloads.Stream
 	// the cold cycle: its session, user, code, and the ops left in it
 	cycle []workloads.Op
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
+	seq := g.Step()
 	gen, slot := workloads.Generation(seq, hotPeriod)
 	if n := g.hotSessions(); n > 0 {
 		if k, owner := g.ownerOf(gen, n); owner && slot < 3 {
@@ -53,8 +49,8 @@ func (g *generator) Next() workloads.Op {
 				return g.op(FHook, a.Session, Args{Session: a.Session})
 			}
 		}
-		if slot >= 3 && g.rng.Float64() < g.cfg.Keys.Hot {
-			a := g.hot(gen, g.rng.IntN(n))
+		if slot >= 3 && g.Rng.Float64() < g.Cfg.Keys.Hot {
+			a := g.hot(gen, g.Rng.IntN(n))
 			return g.op(FRefresh, a.Session, Args{Session: a.Session, Token: g.token(seq)})
 		}
 	}
@@ -63,22 +59,22 @@ func (g *generator) Next() workloads.Op {
 
 // hotSessions is how many hot sessions each generation has.
 func (g *generator) hotSessions() int {
-	if g.cfg.Keys.Hot == 0 || g.cfg.Peers < 1 {
+	if g.Cfg.Keys.Hot == 0 || g.Cfg.Peers < 1 {
 		return 0
 	}
-	return min(g.cfg.Keys.HotKeys, g.cfg.Peers)
+	return min(g.Cfg.Keys.HotKeys, g.Cfg.Peers)
 }
 
 // ownerOf reports which hot session of generation gen this client owns:
 // session k's owner is peer (gen*n + k) mod Peers.
 func (g *generator) ownerOf(gen, n int) (int, bool) {
-	p := g.cfg.Peers
-	k := ((g.cfg.Peer-gen*n)%p + p) % p
+	p := g.Cfg.Peers
+	k := ((g.Cfg.Peer-gen*n)%p + p) % p
 	return k, k < n
 }
 
 func (g *generator) hot(gen, k int) Args {
-	v := g.cfg.Variant
+	v := g.Cfg.Variant
 	return Args{
 		Session: fmt.Sprintf("s-%s-hot%d-g%d", v, k, gen),
 		Email:   workloads.Email(fmt.Sprintf("hot%d", k), v),
@@ -87,7 +83,7 @@ func (g *generator) hot(gen, k int) Args {
 }
 
 // token is a refresh token no other op uses.
-func (g *generator) token(seq int) string { return fmt.Sprintf("rt-c%d-n%d", g.cfg.Client, seq) }
+func (g *generator) token(seq int) string { return fmt.Sprintf("rt-c%d-n%d", g.Cfg.Client, seq) }
 
 func (g *generator) op(f, key string, a Args) workloads.Op {
 	return workloads.Op{F: f, Key: key, Value: a, ReadOnly: f == FHook}
@@ -110,12 +106,12 @@ func (g *generator) cold(seq int) workloads.Op {
 }
 
 func (g *generator) newCycle(seq int) []workloads.Op {
-	v := g.cfg.Variant
-	sid := fmt.Sprintf("s-%s-c%d-n%d", v, g.cfg.Client, seq)
-	a := Args{Session: sid, Email: workloads.Email(fmt.Sprintf("user%d", g.rng.IntN(g.cfg.Keys.Count)), v), Code: fmt.Sprintf("C%dN%d", g.cfg.Client, seq)}
+	v := g.Cfg.Variant
+	sid := fmt.Sprintf("s-%s-c%d-n%d", v, g.Cfg.Client, seq)
+	a := Args{Session: sid, Email: workloads.Email(fmt.Sprintf("user%d", g.Rng.IntN(g.Cfg.Keys.Count)), v), Code: fmt.Sprintf("C%dN%d", g.Cfg.Client, seq)}
 	s := Args{Session: sid}
 	ops := []workloads.Op{g.op(FIssue, a.Email+"/"+a.Code, a), g.op(FLogin, sid, a)}
-	for range 1 + g.rng.IntN(3) {
+	for range 1 + g.Rng.IntN(3) {
 		ops = append(ops, g.op(FHook, sid, s))
 	}
 	ops = append(ops, g.op(FRefresh, sid, s), g.op(FHook, sid, s))

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -38,21 +37,17 @@ func variantID(slug string, i int) string { return fmt.Sprintf("%s-var%d", slug,
 // generation's products, through getProductBySlug, getProductVariants or
 // getVariantById.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg workloads.GenConfig
-	rng *rand.Rand
-	seq int
+	workloads.Stream
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
+	seq := g.Step()
 	gen, slot := workloads.Generation(seq, hotPeriod)
-	n := min(max(g.cfg.Keys.HotKeys, 1), max(g.cfg.Peers, 1))
-	if k, ok := workloads.Rotation(g.cfg.Peer, max(g.cfg.Peers, 1), gen, n); ok {
+	if k, ok := g.Owns(gen); ok {
 		slug := g.slug(gen, k)
 		switch p := adminPlan[slot]; p.f {
 		case FSave:
@@ -63,23 +58,23 @@ func (g *generator) Next() workloads.Op {
 			return g.read(p.f, slug)
 		}
 	}
-	if gen > 0 && g.rng.Float64() >= g.cfg.Keys.Hot {
+	if gen > 0 && g.Rng.Float64() >= g.Cfg.Keys.Hot {
 		gen--
 	}
-	slug := g.slug(gen, g.rng.IntN(n))
-	switch x := g.rng.Float64(); {
+	slug := g.slug(gen, g.Rng.IntN(g.LiveHotKeys()))
+	switch x := g.Rng.Float64(); {
 	case x < 0.5:
 		return g.read(FGet, slug)
 	case x < 0.75:
 		return g.read(FGetVariants, slug)
 	default:
-		i := 1 + g.rng.IntN(len(variantVersions))
+		i := 1 + g.Rng.IntN(len(variantVersions))
 		return workloads.Op{F: FGetVariant, Key: slug, Value: Args{Slug: slug, Variant: variantID(slug, i), Version: variantVersions[i-1]}, ReadOnly: true}
 	}
 }
 
 func (g *generator) slug(gen, k int) string {
-	return fmt.Sprintf("p-%s-%d-g%d", g.cfg.Variant, k, gen)
+	return fmt.Sprintf("p-%s-%d-g%d", g.Cfg.Variant, k, gen)
 }
 
 func (g *generator) read(f, slug string) workloads.Op {

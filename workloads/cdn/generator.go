@@ -2,7 +2,6 @@ package cdn
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -38,21 +37,17 @@ const browseBack = 3
 // turn, so a browser who was shown a file is later asked for the same
 // folder through another page.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg workloads.GenConfig
-	rng *rand.Rand
-	seq int
+	workloads.Stream
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
+	seq := g.Step()
 	gen, slot := workloads.Generation(seq, hotPeriod)
-	n := min(max(g.cfg.Keys.HotKeys, 1), max(g.cfg.Peers, 1))
-	if k, ok := workloads.Rotation(g.cfg.Peer, max(g.cfg.Peers, 1), gen, n); ok {
+	if k, ok := g.Owns(gen); ok {
 		folder := g.folder(gen, k)
 		switch p := uploaderPlan[slot]; p.f {
 		case FUpload:
@@ -63,15 +58,15 @@ func (g *generator) Next() workloads.Op {
 			return g.read(p.f, folder)
 		}
 	}
-	if gen > 0 && g.rng.Float64() >= g.cfg.Keys.Hot {
-		gen = max(gen-1-g.rng.IntN(browseBack), 0)
+	if gen > 0 && g.Rng.Float64() >= g.Cfg.Keys.Hot {
+		gen = max(gen-1-g.Rng.IntN(browseBack), 0)
 	}
-	folder := g.folder(gen, g.rng.IntN(n))
-	switch x := g.rng.Float64(); {
+	folder := g.folder(gen, g.Rng.IntN(g.LiveHotKeys()))
+	switch x := g.Rng.Float64(); {
 	case x < 0.4:
 		return g.read(FList, folder)
 	case x < 0.6:
-		return g.get(folder, 1+g.rng.Int64N(maxFiles), g.rng.IntN(2) == 0)
+		return g.get(folder, 1+g.Rng.Int64N(maxFiles), g.Rng.IntN(2) == 0)
 	case x < 0.8:
 		return g.read(FListAll, folder)
 	default:
@@ -80,7 +75,7 @@ func (g *generator) Next() workloads.Op {
 }
 
 func (g *generator) folder(gen, k int) string {
-	return fmt.Sprintf("f-%s-%d-g%d", g.cfg.Variant, k, gen)
+	return fmt.Sprintf("f-%s-%d-g%d", g.Cfg.Variant, k, gen)
 }
 
 func (g *generator) read(f, folder string) workloads.Op {

@@ -2,7 +2,6 @@ package domainsearch
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -30,25 +29,22 @@ const hotPeriod = 6
 // included, polling it once, and peer 0 saves the configs the others
 // read.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg workloads.GenConfig
-	rng *rand.Rand
-	seq int
+	workloads.Stream
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
+	seq := g.Step()
 	gen, slot := workloads.Generation(seq, hotPeriod)
-	n := min(max(g.cfg.Keys.HotKeys, 1), g.cfg.Peers/3)
+	n := min(max(g.Cfg.Keys.HotKeys, 1), g.Cfg.Peers/3)
 	if n < 1 {
 		return g.solo(gen, slot)
 	}
-	peers := g.cfg.Peers
-	pos, _ := workloads.Rotation(g.cfg.Peer, peers, gen, n)
+	peers := g.Cfg.Peers
+	pos, _ := workloads.Rotation(g.Cfg.Peer, peers, gen, n)
 	switch {
 	case pos < n: // submitter
 		if slot == 0 {
@@ -74,12 +70,12 @@ func (g *generator) Next() workloads.Op {
 	case pos >= peers-n && gen > 0: // last generation's submitter, still polling
 		return g.poll(g.job(gen-1, pos-(peers-n)), slot)
 	}
-	if g.rng.Float64() < g.cfg.Keys.Hot {
-		jg := max(gen-g.rng.IntN(2), 0)
-		return g.poll(g.job(jg, g.rng.IntN(n)), g.rng.IntN(3))
+	if g.Rng.Float64() < g.Cfg.Keys.Hot {
+		jg := max(gen-g.Rng.IntN(2), 0)
+		return g.poll(g.job(jg, g.Rng.IntN(n)), g.Rng.IntN(3))
 	}
-	t := g.rng.IntN(g.tenants())
-	if gen > 0 && g.rng.IntN(2) == 0 {
+	t := g.Rng.IntN(g.tenants())
+	if gen > 0 && g.Rng.IntN(2) == 0 {
 		t = g.configTenant(gen - 1)
 	}
 	return g.getConfig(t)
@@ -88,12 +84,12 @@ func (g *generator) Next() workloads.Op {
 // solo is a client's own job and worker, for runs with too few peers to
 // give the roles to different clients.
 func (g *generator) solo(gen, slot int) workloads.Op {
-	k := -1 - g.cfg.Peer // never a place in the rotation
+	k := -1 - g.Cfg.Peer // never a place in the rotation
 	switch slot {
 	case 0:
 		return g.advance(gen, k, Submitted)
 	case 1:
-		if g.cfg.Peer == 0 {
+		if g.Cfg.Peer == 0 {
 			return g.setConfig(gen)
 		}
 		return g.getConfig(g.configTenant(gen))
@@ -103,9 +99,9 @@ func (g *generator) solo(gen, slot int) workloads.Op {
 	return g.advance(gen, k, Started+int64(slot-2))
 }
 
-func (g *generator) tenants() int { return max(g.cfg.Keys.Count, 1) }
+func (g *generator) tenants() int { return max(g.Cfg.Keys.Count, 1) }
 
-func (g *generator) tenant(i int) string { return fmt.Sprintf("t-%s-%d", g.cfg.Variant, i) }
+func (g *generator) tenant(i int) string { return fmt.Sprintf("t-%s-%d", g.Cfg.Variant, i) }
 
 // configTenant is the tenant whose config is saved in generation gen;
 // setConfig gives it its next version.
@@ -129,7 +125,7 @@ func (g *generator) job(gen, k int) Args {
 		name = fmt.Sprintf("s%d", -1-k)
 	}
 	return Args{
-		Job:    fmt.Sprintf("j-%s-%s-g%d", g.cfg.Variant, name, gen),
+		Job:    fmt.Sprintf("j-%s-%s-g%d", g.Cfg.Variant, name, gen),
 		Tenant: g.tenant((gen*7 + k + g.tenants()) % g.tenants()),
 	}
 }

@@ -2,7 +2,6 @@ package magiccodes
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -27,19 +26,16 @@ const maxPending = 4
 // Other ops are a client's own cold codes: issue, then verify it within a
 // few ops, sometimes twice.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg     workloads.GenConfig
-	rng     *rand.Rand
-	seq     int
+	workloads.Stream
 	pending []Args
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
+	seq := g.Step()
 	gen, slot := workloads.Generation(seq, hotPeriod)
 	if n := g.hotCodes(); n > 0 {
 		if slot == 0 {
@@ -47,8 +43,8 @@ func (g *generator) Next() workloads.Op {
 				return op(FIssue, g.hotCode(gen, k))
 			}
 		}
-		if g.rng.Float64() < g.cfg.Keys.Hot {
-			k := g.rng.IntN(n)
+		if g.Rng.Float64() < g.Cfg.Keys.Hot {
+			k := g.Rng.IntN(n)
 			switch {
 			case slot > 0:
 				return op(FVerify, g.hotCode(gen, k))
@@ -62,35 +58,35 @@ func (g *generator) Next() workloads.Op {
 
 // hotCodes is how many hot codes each generation has: one issuer each.
 func (g *generator) hotCodes() int {
-	if g.cfg.Keys.Hot == 0 || g.cfg.Peers < 1 {
+	if g.Cfg.Keys.Hot == 0 || g.Cfg.Peers < 1 {
 		return 0
 	}
-	return min(g.cfg.Keys.HotKeys, g.cfg.Peers)
+	return min(g.Cfg.Keys.HotKeys, g.Cfg.Peers)
 }
 
 // issuerOf reports which hot code of generation gen this client issues:
 // code k's issuer is peer (gen*n + k) mod Peers, rotating the role.
 func (g *generator) issuerOf(gen, n int) (int, bool) {
-	p := g.cfg.Peers
-	k := ((g.cfg.Peer-gen*n)%p + p) % p
+	p := g.Cfg.Peers
+	k := ((g.Cfg.Peer-gen*n)%p + p) % p
 	return k, k < n
 }
 
 func (g *generator) hotCode(gen, k int) Args {
-	return Args{Email: workloads.Email(fmt.Sprintf("hot%d", k), g.cfg.Variant), Code: fmt.Sprintf("H%dG%d", k, gen)}
+	return Args{Email: workloads.Email(fmt.Sprintf("hot%d", k), g.Cfg.Variant), Code: fmt.Sprintf("H%dG%d", k, gen)}
 }
 
 func (g *generator) cold(seq int) workloads.Op {
-	if len(g.pending) > 0 && (len(g.pending) >= maxPending || g.rng.Float64() < 0.5) {
+	if len(g.pending) > 0 && (len(g.pending) >= maxPending || g.Rng.Float64() < 0.5) {
 		a := g.pending[0]
-		if g.rng.Float64() >= 0.25 { // else keep it: a later resubmit
+		if g.Rng.Float64() >= 0.25 { // else keep it: a later resubmit
 			g.pending = g.pending[1:]
 		}
 		return op(FVerify, a)
 	}
 	a := Args{
-		Email: workloads.Email(fmt.Sprintf("user%d", g.rng.IntN(g.cfg.Keys.Count)), g.cfg.Variant),
-		Code:  fmt.Sprintf("C%dN%d", g.cfg.Client, seq),
+		Email: workloads.Email(fmt.Sprintf("user%d", g.Rng.IntN(g.Cfg.Keys.Count)), g.Cfg.Variant),
+		Code:  fmt.Sprintf("C%dN%d", g.Cfg.Client, seq),
 	}
 	g.pending = append(g.pending, a)
 	return op(FIssue, a)

@@ -2,7 +2,6 @@ package users
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/d1check/d1check/workloads"
 )
@@ -20,29 +19,26 @@ const hotPeriod = 2
 // same new user at about the same moment. The rest spread over Keys.Count
 // long-lived emails, with get_user reads that can meet a lagging replica.
 func (Workload) Generator(cfg workloads.GenConfig) workloads.Generator {
-	return &generator{cfg: cfg, rng: workloads.NewRand(cfg.Seed, cfg.Client)}
+	return &generator{Stream: workloads.NewStream(cfg)}
 }
 
 type generator struct {
-	cfg workloads.GenConfig
-	rng *rand.Rand
-	seq int
+	workloads.Stream
 }
 
 func (g *generator) Next() workloads.Op {
-	seq := g.seq
-	g.seq++
-	k := g.cfg.Keys
+	seq := g.Step()
+	k := g.Cfg.Keys
 	var email string
 	create := 0.6
-	if k.HotKeys > 0 && g.rng.Float64() < k.Hot {
+	if k.HotKeys > 0 && g.Rng.Float64() < k.Hot {
 		gen, _ := workloads.Generation(seq, hotPeriod)
-		email = workloads.Email(fmt.Sprintf("hot%d-g%d", g.rng.IntN(k.HotKeys), gen), g.cfg.Variant)
+		email = workloads.Email(fmt.Sprintf("hot%d-g%d", g.Rng.IntN(k.HotKeys), gen), g.Cfg.Variant)
 		create = 0.8
 	} else {
-		email = workloads.Email(fmt.Sprintf("user%d", g.rng.IntN(k.Count)), g.cfg.Variant)
+		email = workloads.Email(fmt.Sprintf("user%d", g.Rng.IntN(k.Count)), g.Cfg.Variant)
 	}
-	if g.rng.Float64() < create {
+	if g.Rng.Float64() < create {
 		return workloads.Op{F: FGetOrCreate, Key: email, Value: Args{Email: email}}
 	}
 	return workloads.Op{F: FGetUser, Key: email, Value: Args{Email: email}, ReadOnly: true}
