@@ -21,7 +21,7 @@ func runN(t *testing.T, variant, bookmarks string, seed int64, clients, ops int)
 		Workload: auth.Workload{}, Clients: clients, Ops: ops, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 10, Hot: 0.6, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond)})
+	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
 }
 
 // counts are what the raw history shows, without the checker.

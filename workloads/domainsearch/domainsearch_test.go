@@ -19,7 +19,7 @@ func run(t *testing.T, variant, bookmarks string, clients int, seed int64) *hist
 		Workload: domainsearch.Workload{}, Clients: clients, Ops: 50 * clients, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 3, Hot: 0.5, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond)})
+	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
 }
 
 var writes = []string{domainsearch.FAdvance, domainsearch.FSetConfig}

@@ -17,7 +17,7 @@ func run(t *testing.T, variant, bookmarks string, seed int64, ops int) *history.
 		Workload: users.Workload{}, Clients: 8, Ops: ops, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 10, Hot: 0.4, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond)})
+	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
 }
 
 // anomalies counts, on the raw history, emails with two users (final

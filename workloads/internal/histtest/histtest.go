@@ -80,3 +80,9 @@ func Value(t testing.TB, e history.Event) map[string]any {
 	}
 	return m
 }
+
+// RoundTrip is the network time per query the workloads' tests give the
+// emulator, as the built-in scenarios do: without it the emulator answers
+// in microseconds and a read-then-write race depends on goroutine
+// scheduling rather than on the window a real network opens.
+var RoundTrip = emulator.Uniform(time.Millisecond, 4*time.Millisecond)
