@@ -2,9 +2,7 @@ package auth_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
@@ -21,7 +19,7 @@ func runN(t *testing.T, variant, bookmarks string, seed int64, clients, ops int)
 		Workload: auth.Workload{}, Clients: clients, Ops: ops, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 10, Hot: 0.6, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
+	}, histtest.Lagged(seed))
 }
 
 // counts are what the raw history shows, without the checker.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
@@ -19,7 +18,7 @@ func run(t *testing.T, bookmarks string, seed int64) *history.History {
 		Workload: catalog.Workload{}, Clients: 8, Ops: 400, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 10, Hot: 0.5, HotKeys: 2},
 		Variants: []string{workloads.Unconstrained}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
+	}, histtest.Lagged(seed))
 }
 
 // goneBack counts, on the raw history, reads by a client of a product

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
@@ -19,7 +18,7 @@ func run(t *testing.T, variant, bookmarks string, clients int, seed int64) *hist
 		Workload: domainsearch.Workload{}, Clients: clients, Ops: 50 * clients, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 3, Hot: 0.5, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
+	}, histtest.Lagged(seed))
 }
 
 var writes = []string{domainsearch.FAdvance, domainsearch.FSetConfig}

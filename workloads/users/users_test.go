@@ -2,9 +2,7 @@ package users_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
@@ -17,7 +15,7 @@ func run(t *testing.T, variant, bookmarks string, seed int64, ops int) *history.
 		Workload: users.Workload{}, Clients: 8, Ops: ops, Seed: seed,
 		Keys:     workloads.KeySpace{Count: 10, Hot: 0.4, HotKeys: 2},
 		Variants: []string{variant}, Bookmarks: bookmarks,
-	}, emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond), RoundTrip: histtest.RoundTrip})
+	}, histtest.Lagged(seed))
 }
 
 // anomalies counts, on the raw history, emails with two users (final

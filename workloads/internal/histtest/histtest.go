@@ -81,8 +81,12 @@ func Value(t testing.TB, e history.Event) map[string]any {
 	return m
 }
 
-// RoundTrip is the network time per query the workloads' tests give the
-// emulator, as the built-in scenarios do: without it the emulator answers
-// in microseconds and a read-then-write race depends on goroutine
-// scheduling rather than on the window a real network opens.
-var RoundTrip = emulator.Uniform(time.Millisecond, 4*time.Millisecond)
+// Lagged is the emulator the workloads' tests run on: 1–10 ms of
+// replication lag, and a 1–4 ms network round trip per query as the
+// built-in scenarios have — without it the emulator answers in
+// microseconds and a read-then-write race depends on goroutine scheduling
+// rather than on the window a real network opens.
+func Lagged(seed int64) emulator.Config {
+	return emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond),
+		RoundTrip: emulator.Uniform(time.Millisecond, 4*time.Millisecond)}
+}
