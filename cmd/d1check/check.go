@@ -33,6 +33,8 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 			if err != nil {
 				return err
 			}
+			h := rep.Runs[0].History
+			g.log.Debug("history checked", "file", args[0], "events", len(h.Events), "truncated", h.Truncated, "synthesized", h.Synthesized)
 			if out != "" {
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return harnessErr(err)

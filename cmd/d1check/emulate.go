@@ -57,6 +57,7 @@ replication model from a scenario file's target section instead.`,
 			if err != nil {
 				return usageErr(err)
 			}
+			g.log.Debug("emulator started", "lag", cfg.DefaultLag.String(), "round_trip", cfg.RoundTrip.String(), "seed", cfg.Seed)
 			defer emu.Close()
 			srv, err := server.New(emu, server.Options{Secret: secret})
 			if err != nil {

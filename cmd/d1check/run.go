@@ -124,6 +124,8 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		if len(ss) > 1 {
 			sdir = filepath.Join(dir, s.Name)
 		}
+		g.log.Debug("scenario starting", "name", s.Name, "file", s.File, "workload", s.Workload, "variants", s.Variants,
+			"bookmarks", s.Bookmarks, "target", s.Target.Kind, "clients", s.Clients, "ops", s.Ops, "duration", s.Duration, "seed", s.Seed, "dir", sdir)
 		prog := newProgress(g.stderr, fmt.Sprintf("[%d/%d] %s", i+1, len(ss), s.Name))
 		run, err := harness.Execute(cmd.Context(), s, sdir, harness.Options{
 			Check:    checker.Options{Timeout: f.timeout},
@@ -136,6 +138,7 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		if cmd.Context().Err() != nil {
 			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
 		}
+		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
 		rep.Runs = append(rep.Runs, run)
 		if !f.json {
 			printRun(g, run)
@@ -144,6 +147,7 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 	if err := reports.WriteAll(dir, rep); err != nil {
 		return nil, "", harnessErr(err)
 	}
+	g.log.Debug("reports written", "dir", dir)
 	if f.json {
 		if err := reports.WriteSummaryJSON(g.stdout, rep); err != nil {
 			return nil, "", harnessErr(err)
