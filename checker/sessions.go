@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
@@ -203,6 +204,17 @@ func olderValue(key []*Op, want, got string, k *Op) bool {
 	}
 	if k.In.Action == model.Write {
 		wantWrites = []*Op{k}
+	} else {
+		// What k read was written by a write invoked before k returned, or,
+		// for an unset register, it is the initial state, which is older
+		// than every write, as long as no write had completed before k was
+		// invoked. (Found by a 30-minute soak: a logout invoked after a
+		// session read "no session" made a later read of the login look
+		// like going back.)
+		wantWrites = slices.DeleteFunc(wantWrites, func(o *Op) bool { return o.Call > k.Return })
+		if want == model.Unset && !slices.ContainsFunc(key, func(o *Op) bool { return o.In.Action == model.Write && before(o, k) }) {
+			return false
+		}
 	}
 	if len(wantWrites) == 0 || (len(gotWrites) == 0 && got != model.Unset) {
 		return false // a value nobody wrote: linearizability reports it
