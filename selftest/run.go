@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,6 +55,9 @@ type Options struct {
 	// Check bounds the checker (a porcupine timeout makes a cell miss
 	// and a control alarm: unknown is never a pass).
 	Check checker.Options
+	// Workloads, when set, keeps only the cells and controls of these
+	// workloads: proof for the phases a team is about to gate.
+	Workloads []string
 	// Progress, when set, is called after each cell or control.
 	Progress func(done, total int, what string)
 }
@@ -106,6 +110,16 @@ func Run(ctx context.Context, opts Options) (Matrix, error) {
 	}
 	m := Matrix{Cells: cells(), Uncovered: uncovered}
 	m.Controls = controls(m.Cells)
+	if len(opts.Workloads) > 0 {
+		for _, w := range opts.Workloads {
+			if _, ok := known[w]; !ok {
+				return Matrix{}, fmt.Errorf("selftest: no cells for workload %q", w)
+			}
+		}
+		keep := func(w string) bool { return !slices.Contains(opts.Workloads, w) }
+		m.Cells = slices.DeleteFunc(m.Cells, func(c Cell) bool { return keep(c.Workload) })
+		m.Controls = slices.DeleteFunc(m.Controls, func(c Control) bool { return keep(c.Workload) })
+	}
 	if opts.Ops > 0 {
 		for i := range m.Cells {
 			m.Cells[i].Ops = opts.Ops

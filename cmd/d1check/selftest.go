@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/d1check/d1check/selftest"
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 func newSelftestCmd(g *globals) *cobra.Command {
 	var seeds, ops, parallel int
 	var out string
+	var only []string
 	cmd := &cobra.Command{
 		Use:   "selftest",
 		Short: "Prove d1check catches every planted bug, and raises no false alarm",
@@ -31,11 +33,14 @@ It prints the matrix, writes it to --out as index.html and summary.md, and exits
 			if seeds < 1 || ops < 0 || parallel < 0 {
 				return usagef("--seeds must be at least 1, --ops and --parallel at least 0 (0: the defaults)")
 			}
-			opts := selftest.Options{Seeds: seeds, Ops: ops, Parallel: parallel, Progress: func(done, total int, what string) {
+			opts := selftest.Options{Seeds: seeds, Ops: ops, Parallel: parallel, Workloads: only, Progress: func(done, total int, what string) {
 				fmt.Fprintf(g.stderr, "selftest: %d/%d %s\n", done, total, what)
 			}}
 			m, err := selftest.Run(cmd.Context(), opts)
 			if err != nil {
+				if len(only) > 0 && strings.Contains(err.Error(), "no cells for workload") {
+					return usageErr(err)
+				}
 				return harnessErr(err)
 			}
 			if err := selftest.WriteTable(g.stdout, m); err != nil {
@@ -57,6 +62,7 @@ It prints the matrix, writes it to --out as index.html and summary.md, and exits
 	cmd.Flags().IntVar(&ops, "ops", 0, "op bound of every run (0: each cell's own bound, shown in the table)")
 	cmd.Flags().IntVar(&parallel, "parallel", 0, fmt.Sprintf("runs at once (0: %d)", selftest.DefaultParallel))
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write index.html and summary.md to this directory")
+	cmd.Flags().StringSliceVar(&only, "workload", nil, "only the cells and controls of these workloads (repeat or comma-separate)")
 	return cmd
 }
 
