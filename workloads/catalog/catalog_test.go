@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
@@ -110,22 +109,9 @@ func TestDoRejectsBadInput(t *testing.T) {
 // happened: an edit or a variant whose previous version is missing (its
 // request was lost before it ran) fails and writes nothing.
 func TestStepsInOrder(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.Close()
-	db, err := emu.Database("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	w := catalog.Workload{}
-	for _, ddl := range w.Schema([]string{workloads.Plain}) {
-		if _, err := db.Prepare(ddl).Run(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := histtest.Primary(t, w, workloads.Plain)
 	do := func(f string, a catalog.Args) error {
 		a.Slug = "p"
 		_, err := w.Do(ctx, &workloads.Env{DB: db}, workloads.Plain, workloads.Op{F: f, Key: "p", Value: a})

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
@@ -125,22 +124,9 @@ func TestDoRejectsBadInput(t *testing.T) {
 // was lost before it ran) fails and writes nothing, so no read can see
 // version n without the files before it.
 func TestUploadInOrder(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.Close()
-	db, err := emu.Database("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	w := cdn.Workload{}
-	for _, ddl := range w.Schema([]string{workloads.Plain}) {
-		if _, err := db.Prepare(ddl).Run(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := histtest.Primary(t, w, workloads.Plain)
 	upload := func(v int64) error {
 		a := cdn.Args{Folder: "f", Key: "f/" + strings.Repeat("x", int(v)), ID: "id" + strings.Repeat("x", int(v)), Version: v}
 		_, err := w.Do(ctx, &workloads.Env{DB: db}, workloads.Plain, workloads.Op{F: cdn.FUpload, Key: "f", Value: a})

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
@@ -124,22 +123,9 @@ func TestDoRejectsBadInput(t *testing.T) {
 // step is a certain failure, never an acknowledged version the job does
 // not have; the status reads then show the job as it is.
 func TestEarlyStepChangesNothing(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.Close()
 	ctx := context.Background()
-	db, err := emu.Database("ENAM")
-	if err != nil {
-		t.Fatal(err)
-	}
 	w := domainsearch.Workload{}
-	for _, ddl := range w.Schema([]string{workloads.Plain}) {
-		if _, err := db.Prepare(ddl).Run(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := histtest.Primary(t, w, workloads.Plain)
 	do := func(f string, version int64) (any, error) {
 		a := domainsearch.Args{Job: "j-1", Tenant: "t-1", Version: version}
 		return w.Do(ctx, &workloads.Env{DB: db}, workloads.Plain, workloads.Op{F: f, Key: "j-1", Value: a})

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
+	"github.com/d1check/d1check/workloads"
 )
 
 // Run runs cfg (its Target and History are filled in) on a fresh emulator
@@ -89,4 +91,26 @@ func Value(t testing.TB, e history.Event) map[string]any {
 func Lagged(seed int64) emulator.Config {
 	return emulator.Config{Seed: seed, DefaultLag: emulator.Uniform(time.Millisecond, 10*time.Millisecond),
 		RoundTrip: emulator.Uniform(time.Millisecond, 4*time.Millisecond)}
+}
+
+// Primary returns plain env.DB on a fresh emulator (closed with the test)
+// holding w's schema for variant: for tests that drive a workload's
+// requests one by one.
+func Primary(t testing.TB, w workloads.Workload, variant string) *d1.Database {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emu.Close() })
+	db, err := emu.Database("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ddl := range w.Schema([]string{variant}) {
+		if _, err := db.Prepare(ddl).Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
 }
