@@ -1,7 +1,7 @@
 // Package server serves an emulator over HTTP, so that everything that
 // speaks to real D1 over the network can speak to the emulator unchanged:
 //
-//   - d1check's driver protocol (targets/worker/protocol): POST /query with
+//   - d1check's driver protocol (driverproto): POST /query with
 //     x-d1-bookmark, and x-d1check-region to say which region's replica a
 //     session reads from; GET /status with each instance's applied bookmark,
 //     so a test can watch replication from outside. The client in

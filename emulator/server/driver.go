@@ -5,29 +5,29 @@ import (
 	"net/http"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/driverproto"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/targets/worker/protocol"
 )
 
 // query serves POST /query: the statements run through the transport of
 // the client's region, exactly as the embedded emulator runs them.
 func (s *Server) query(w http.ResponseWriter, r *http.Request) {
-	var body protocol.Request
+	var body driverproto.Request
 	if err := decode(r, &body); err != nil {
-		writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: "d1check emulator: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: "d1check emulator: " + err.Error()})
 		return
 	}
-	bookmark, has := r.Header[http.CanonicalHeaderKey(protocol.HeaderBookmark)]
+	bookmark, has := r.Header[http.CanonicalHeaderKey(driverproto.HeaderBookmark)]
 	req, err := body.ToD1(first(bookmark), has)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: "d1check emulator: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: "d1check emulator: " + err.Error()})
 		return
 	}
 	t := s.primary
-	if region := r.Header.Get(protocol.HeaderRegion); region != "" {
+	if region := r.Header.Get(driverproto.HeaderRegion); region != "" {
 		var ok bool
 		if t, ok = s.transports[region]; !ok {
-			writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: fmt.Sprintf("d1check emulator: %s %q is not a D1 region (want one of %v)", protocol.HeaderRegion, region, d1.Regions)})
+			writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: fmt.Sprintf("d1check emulator: %s %q is not a D1 region (want one of %v)", driverproto.HeaderRegion, region, d1.Regions)})
 			return
 		}
 	}
@@ -37,13 +37,13 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := t.Query(r.Context(), req)
 	if err != nil {
-		writeJSON(w, protocol.StatusFor(err), protocol.ErrorBody{Error: err.Error()})
+		writeJSON(w, driverproto.StatusFor(err), driverproto.ErrorBody{Error: err.Error()})
 		return
 	}
 	if req.Mode == d1.ModeSession {
-		w.Header().Set(protocol.HeaderBookmark, resp.Bookmark)
+		w.Header().Set(driverproto.HeaderBookmark, resp.Bookmark)
 	}
-	writeJSON(w, http.StatusOK, protocol.FromD1Response(resp, req.Mode))
+	writeJSON(w, http.StatusOK, driverproto.FromD1Response(resp, req.Mode))
 }
 
 func first(vs []string) string {
@@ -56,7 +56,7 @@ func first(vs []string) string {
 // Status is GET /status: the driver's identity and each instance's
 // applied bookmark.
 type Status struct {
-	protocol.Status
+	driverproto.Status
 	ReadReplication string                    `json:"read_replication"`
 	Primary         emulator.InstanceStatus   `json:"primary"`
 	Replicas        []emulator.InstanceStatus `json:"replicas"`
@@ -65,7 +65,7 @@ type Status struct {
 func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	es := s.emu.Status()
 	writeJSON(w, http.StatusOK, Status{
-		Status:          protocol.Status{Driver: protocol.Driver, Runtime: "emulator", Protocol: protocol.Version, Bookmark: es.Primary.Bookmark},
+		Status:          driverproto.Status{Driver: driverproto.Driver, Runtime: "emulator", Protocol: driverproto.Version, Bookmark: es.Primary.Bookmark},
 		ReadReplication: s.ReadReplication(),
 		Primary:         es.Primary,
 		Replicas:        es.Replicas,

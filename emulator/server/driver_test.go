@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/driverproto"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/targets/worker/protocol"
 )
 
 func TestSessionBookmarksFlowOverHTTP(t *testing.T) {
@@ -176,19 +176,19 @@ func TestPlainAndBatch(t *testing.T) {
 func TestPlainRequestGetsNoBookmark(t *testing.T) {
 	f := newFixture(t, emulator.Config{}, Options{})
 	body := `{"statements":[{"sql":"SELECT 1 AS one","params":[]}],"batch":false,"mode":"plain"}`
-	res, raw := post(t, f.url+"/query", body, map[string]string{protocol.HeaderBookmark: d1.FirstPrimary})
-	if res.StatusCode != 200 || res.Header.Get(protocol.HeaderBookmark) != "" {
-		t.Fatalf("plain: %d %s, header %q", res.StatusCode, raw, res.Header.Get(protocol.HeaderBookmark))
+	res, raw := post(t, f.url+"/query", body, map[string]string{driverproto.HeaderBookmark: d1.FirstPrimary})
+	if res.StatusCode != 200 || res.Header.Get(driverproto.HeaderBookmark) != "" {
+		t.Fatalf("plain: %d %s, header %q", res.StatusCode, raw, res.Header.Get(driverproto.HeaderBookmark))
 	}
-	var resp protocol.Response
+	var resp driverproto.Response
 	if err := json.Unmarshal(raw, &resp); err != nil || resp.Bookmark != nil {
 		t.Fatalf("plain response %s: %v", raw, err)
 	}
 	// A session request without the header is first-unconstrained and
 	// answers the bookmark in body and header.
 	res, raw = post(t, f.url+"/query", `{"statements":[{"sql":"SELECT 1","params":[]}],"batch":false}`, nil)
-	if err := json.Unmarshal(raw, &resp); err != nil || resp.Bookmark == nil || *resp.Bookmark != res.Header.Get(protocol.HeaderBookmark) {
-		t.Fatalf("session response %s, header %q: %v", raw, res.Header.Get(protocol.HeaderBookmark), err)
+	if err := json.Unmarshal(raw, &resp); err != nil || resp.Bookmark == nil || *resp.Bookmark != res.Header.Get(driverproto.HeaderBookmark) {
+		t.Fatalf("session response %s, header %q: %v", raw, res.Header.Get(driverproto.HeaderBookmark), err)
 	}
 }
 
@@ -203,12 +203,12 @@ func TestBadRequestsAreClear(t *testing.T) {
 		{`{"statements":[{"sql":"SELECT 1","params":[]}]}`, "MARS", `"MARS" is not a D1 region`},
 	}
 	for _, c := range cases {
-		res, raw := post(t, f.url+"/query", c.body, map[string]string{protocol.HeaderRegion: c.region})
-		var eb protocol.ErrorBody
+		res, raw := post(t, f.url+"/query", c.body, map[string]string{driverproto.HeaderRegion: c.region})
+		var eb driverproto.ErrorBody
 		if res.StatusCode != 400 || json.Unmarshal(raw, &eb) != nil || !strings.Contains(eb.Error, c.want) {
 			t.Errorf("%s: %d %s, want 400 mentioning %q", c.body, res.StatusCode, raw, c.want)
 		}
-		if protocol.IsD1Message(eb.Error) {
+		if driverproto.IsD1Message(eb.Error) {
 			t.Errorf("%s: a harness error %q reads as D1's", c.body, eb.Error)
 		}
 	}
@@ -240,7 +240,7 @@ func (f *fixture) status(t testing.TB) Status {
 	}
 	defer res.Body.Close()
 	var st Status
-	if err := json.NewDecoder(res.Body).Decode(&st); err != nil || st.Driver != protocol.Driver || st.Runtime != "emulator" {
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil || st.Driver != driverproto.Driver || st.Runtime != "emulator" {
 		t.Fatalf("status: %v %+v", err, st)
 	}
 	return st

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/targets/worker/protocol"
+	"github.com/d1check/d1check/driverproto"
 )
 
 // Cloudflare's error codes for D1 REST requests: 7500 is the code observed
@@ -34,14 +34,14 @@ type restMessage struct {
 
 // restBody is a /query or /raw body: one query, or a batch.
 type restBody struct {
-	SQL    *string          `json:"sql"`
-	Params []protocol.Value `json:"params"`
-	Batch  []restStatement  `json:"batch"`
+	SQL    *string             `json:"sql"`
+	Params []driverproto.Value `json:"params"`
+	Batch  []restStatement     `json:"batch"`
 }
 
 type restStatement struct {
-	SQL    string           `json:"sql"`
-	Params []protocol.Value `json:"params"`
+	SQL    string              `json:"sql"`
+	Params []driverproto.Value `json:"params"`
 }
 
 // rawResult is one statement's result from /raw: rows as arrays.
@@ -52,14 +52,14 @@ type rawResult struct {
 }
 
 type rawRows struct {
-	Columns []string           `json:"columns"`
-	Rows    [][]protocol.Value `json:"rows"`
+	Columns []string              `json:"columns"`
+	Rows    [][]driverproto.Value `json:"rows"`
 }
 
 func (s *Server) restQuery(w http.ResponseWriter, r *http.Request) {
 	resp, ok := s.restRun(w, r)
 	if ok {
-		writeREST(w, http.StatusOK, restEnvelope{Success: true, Result: protocol.FromD1Response(resp, d1.ModePlain).Results})
+		writeREST(w, http.StatusOK, restEnvelope{Success: true, Result: driverproto.FromD1Response(resp, d1.ModePlain).Results})
 	}
 }
 
@@ -81,11 +81,11 @@ func (s *Server) restRaw(w http.ResponseWriter, r *http.Request) {
 			}
 			sort.Strings(cols)
 		}
-		rows := make([][]protocol.Value, len(res.Results))
+		rows := make([][]driverproto.Value, len(res.Results))
 		for j, row := range res.Results {
-			rows[j] = make([]protocol.Value, len(cols))
+			rows[j] = make([]driverproto.Value, len(cols))
 			for k, c := range cols {
-				rows[j][k] = protocol.Value{V: row[c]}
+				rows[j][k] = driverproto.Value{V: row[c]}
 			}
 		}
 		out[i] = rawResult{Results: rawRows{Columns: append([]string{}, cols...), Rows: rows}, Meta: res.Meta, Success: res.Success}
@@ -110,7 +110,7 @@ func (s *Server) restRun(w http.ResponseWriter, r *http.Request) (d1.Response, b
 	if err != nil {
 		// Cloudflare reports SQLite's message without the binding's
 		// "D1_ERROR: " prefix.
-		writeRESTError(w, protocol.StatusFor(err), codeSQL, strings.TrimPrefix(err.Error(), "D1_ERROR: "))
+		writeRESTError(w, driverproto.StatusFor(err), codeSQL, strings.TrimPrefix(err.Error(), "D1_ERROR: "))
 		return d1.Response{}, false
 	}
 	return resp, true
@@ -135,7 +135,7 @@ func (b restBody) request() (d1.Request, error) {
 	return d1.Request{}, errors.New("missing sql (or a non-empty batch)")
 }
 
-func query(sql string, params []protocol.Value) d1.Query {
+func query(sql string, params []driverproto.Value) d1.Query {
 	q := d1.Query{SQL: sql, Params: make([]any, len(params))}
 	for i, p := range params {
 		q.Params[i] = p.V

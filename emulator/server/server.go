@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/driverproto"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/targets/worker/protocol"
 )
 
 // Options configure a Server.
@@ -74,8 +74,8 @@ func New(emu *emulator.Emulator, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("POST "+protocol.PathQuery, s.query)
-	s.mux.HandleFunc("GET "+protocol.PathStatus, s.status)
+	s.mux.HandleFunc("POST "+driverproto.PathQuery, s.query)
+	s.mux.HandleFunc("GET "+driverproto.PathStatus, s.status)
 	const db = "/client/v4/accounts/{account}/d1/database/{database}"
 	s.mux.HandleFunc("POST "+db+"/query", s.restQuery)
 	s.mux.HandleFunc("POST "+db+"/raw", s.restRaw)
@@ -101,14 +101,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeREST(w, http.StatusUnauthorized, restEnvelope{Errors: []restMessage{{Code: 10000, Message: "Authentication error"}}})
 			return
 		}
-		writeJSON(w, http.StatusUnauthorized, protocol.ErrorBody{Error: "d1check emulator: wrong or missing " + protocol.HeaderSecret + " header (the server was started with a secret)"})
+		writeJSON(w, http.StatusUnauthorized, driverproto.ErrorBody{Error: "d1check emulator: wrong or missing " + driverproto.HeaderSecret + " header (the server was started with a secret)"})
 		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
 
 func (s *Server) authorized(r *http.Request, rest bool) bool {
-	got := r.Header.Get(protocol.HeaderSecret)
+	got := r.Header.Get(driverproto.HeaderSecret)
 	if rest {
 		got = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	}

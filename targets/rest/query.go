@@ -12,7 +12,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v6/option"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/targets/worker/protocol"
+	"github.com/d1check/d1check/driverproto"
 )
 
 // codeSQL is the API's error code for a statement D1 refused.
@@ -23,14 +23,14 @@ const codeSQL = 7500
 // parameters keep their SQL types (cloudflare-go's typed bodies carry
 // strings only); values are encoded as in the driver protocol.
 type body struct {
-	SQL    string           `json:"sql,omitempty"`
-	Params []protocol.Value `json:"params,omitempty"`
-	Batch  []statement      `json:"batch,omitempty"`
+	SQL    string              `json:"sql,omitempty"`
+	Params []driverproto.Value `json:"params,omitempty"`
+	Batch  []statement         `json:"batch,omitempty"`
 }
 
 type statement struct {
-	SQL    string           `json:"sql"`
-	Params []protocol.Value `json:"params"`
+	SQL    string              `json:"sql"`
+	Params []driverproto.Value `json:"params"`
 }
 
 // Query sends req to POST …/query. A batch is sent as {batch: […]}, which
@@ -68,10 +68,10 @@ func (c *Client) Query(ctx context.Context, req d1.Request) (d1.Response, error)
 }
 
 func bodyOf(req d1.Request) body {
-	values := func(ps []any) []protocol.Value {
-		vs := make([]protocol.Value, len(ps))
+	values := func(ps []any) []driverproto.Value {
+		vs := make([]driverproto.Value, len(ps))
 		for i, p := range ps {
-			vs[i] = protocol.Value{V: p}
+			vs[i] = driverproto.Value{V: p}
 		}
 		return vs
 	}

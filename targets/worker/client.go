@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/targets/worker/protocol"
+	"github.com/d1check/d1check/driverproto"
 )
 
 // DefaultTimeout bounds one request when Options.Timeout is zero: D1's own
@@ -82,7 +82,7 @@ func New(baseURL string, opts Options) (*Client, error) {
 	if hc == nil {
 		hc = defaultHTTP
 	}
-	return &Client{base: u, query: u.String() + protocol.PathQuery, opts: opts, hc: hc}, nil
+	return &Client{base: u, query: u.String() + driverproto.PathQuery, opts: opts, hc: hc}, nil
 }
 
 // WithRegion returns a client of the same driver for a client located in
@@ -127,10 +127,10 @@ func (c *Client) newRequest(ctx context.Context, method, target string, body []b
 	}
 	req.Header.Set("accept", "application/json")
 	if c.opts.Region != "" {
-		req.Header.Set(protocol.HeaderRegion, c.opts.Region)
+		req.Header.Set(driverproto.HeaderRegion, c.opts.Region)
 	}
 	if c.opts.Secret != "" {
-		req.Header.Set(protocol.HeaderSecret, c.opts.Secret)
+		req.Header.Set(driverproto.HeaderSecret, c.opts.Secret)
 	}
 	return req, nil
 }

@@ -1,5 +1,5 @@
 // Package worker is the Go client of d1check's driver protocol
-// (targets/worker/protocol): one d1.Transport for every driver — the
+// (driverproto): one d1.Transport for every driver — the
 // TypeScript Worker in worker/ on local workerd (`wrangler dev`) or on
 // Cloudflare, and the emulator's HTTP server (`d1check emulate`).
 //

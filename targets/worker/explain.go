@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/d1check/d1check/targets/worker/protocol"
+	"github.com/d1check/d1check/driverproto"
 )
 
 // The messages in this file say what to check, because the person who reads
@@ -30,7 +30,7 @@ func reachErr(err error) error {
 // errSecret explains a 401 or 403.
 func errSecret(status int, raw []byte) error {
 	return fmt.Errorf("the driver refused the request (HTTP %d %s): check that the secret (%s) matches the driver's D1CHECK_SECRET%s",
-		status, http.StatusText(status), protocol.HeaderSecret, quoteBody(raw))
+		status, http.StatusText(status), driverproto.HeaderSecret, quoteBody(raw))
 }
 
 // notDriverErr explains an answer that is not the driver protocol.

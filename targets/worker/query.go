@@ -10,16 +10,16 @@ import (
 	"net/http"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/targets/worker/protocol"
+	"github.com/d1check/d1check/driverproto"
 )
 
 // maxBody bounds a response body: D1 rows are at most 2 MB each, and a
-// driver that streams more than this is not answering the protocol.
+// driver that streams more than this is not answering the driver protocol.
 const maxBody = 64 << 20
 
 // Query sends one request to POST /query.
 func (c *Client) Query(ctx context.Context, req d1.Request) (d1.Response, error) {
-	body, bookmark, err := protocol.FromD1(req)
+	body, bookmark, err := driverproto.FromD1(req)
 	if err != nil {
 		return d1.Response{}, err
 	}
@@ -36,7 +36,7 @@ func (c *Client) Query(ctx context.Context, req d1.Request) (d1.Response, error)
 		return d1.Response{}, c.transportErr(err)
 	}
 	if req.Mode == d1.ModeSession {
-		hr.Header.Set(protocol.HeaderBookmark, bookmark)
+		hr.Header.Set(driverproto.HeaderBookmark, bookmark)
 	}
 	status, raw, err := c.do(hr)
 	if err != nil {
@@ -45,7 +45,7 @@ func (c *Client) Query(ctx context.Context, req d1.Request) (d1.Response, error)
 	if status != http.StatusOK {
 		return d1.Response{}, c.failure(status, raw)
 	}
-	var resp protocol.Response
+	var resp driverproto.Response
 	if err := json.Unmarshal(raw, &resp); err != nil || resp.Results == nil {
 		return d1.Response{}, c.notDriver(status, raw, err)
 	}
@@ -81,11 +81,11 @@ func (c *Client) failure(status int, raw []byte) error {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return c.transportErr(errSecret(status, raw))
 	}
-	var eb protocol.ErrorBody
+	var eb driverproto.ErrorBody
 	if err := json.Unmarshal(raw, &eb); err != nil || eb.Error == "" {
 		return c.notDriver(status, raw, err)
 	}
-	if protocol.IsD1Message(eb.Error) {
+	if driverproto.IsD1Message(eb.Error) {
 		return d1.ParseError(eb.Error)
 	}
 	return c.transportErr(fmt.Errorf("the driver failed (HTTP %d): %s", status, eb.Error))

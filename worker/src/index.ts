@@ -1,5 +1,5 @@
 // d1check's driver Worker: serves the driver protocol (DESIGN.md,
-// targets/worker/protocol) over the D1 binding, so that d1check's Go client
+// driverproto) over the D1 binding, so that d1check's Go client
 // drives real D1 sessions — on local workerd (`wrangler dev --local`) or on
 // Cloudflare — exactly as it drives the emulator.
 //

@@ -1,4 +1,4 @@
-// Package protocol is d1check's driver protocol: the JSON a driver (the
+// Package driverproto is d1check's driver protocol: the JSON a driver (the
 // TypeScript Worker in worker/, or `d1check emulate`) and its Go client
 // exchange. It is defined once here so that the client (targets/worker) and
 // the emulator's server (emulator/server) cannot drift apart, and the Worker
@@ -25,7 +25,7 @@
 // GET /status answers {"driver":"d1check","runtime":…,"protocol":1,…}: a
 // client checks it before any traffic, so that a wrong URL, a wrong secret
 // or a server that is not a driver fails before a run, never during one.
-package protocol
+package driverproto
 
 import (
 	"github.com/d1check/d1check/d1"
