@@ -96,35 +96,35 @@ type replicaBugs struct {
 // state; a correct replica stops loudly.
 func (b replicaBugs) tolerant() bool { return b.lose || b.swap }
 
-// entryAt returns the entry the replica applies as position pos, and the
-// log's growth channel. Without a bug it is the log's entry. lost-write
-// empties every every-th entry; out-of-order hands out entry k+1's changes
-// as position k (waiting until k+1 exists) and k's as position k+1. Schema
-// changes are never lost or swapped: a replica without its tables would
-// only fail loudly, which proves nothing about the checks.
-func (r *replica) entryAt(pos uint64) (*entry, <-chan struct{}) {
-	e, grew := r.log.get(pos)
+// entryAt returns the entry the replica applies as position pos. Without
+// a bug it is the log's entry. lost-write empties every every-th entry;
+// out-of-order hands out entry k+1's changes as position k (waiting until
+// k+1 exists) and k's as position k+1. Schema changes are never lost or
+// swapped: a replica without its tables would only fail loudly, which
+// proves nothing about the checks.
+func (r *replica) entryAt(pos uint64) *entry {
+	e := r.log.get(pos)
 	b := r.bugs
 	if e == nil || b.every == 0 || !dataOnly(e) {
-		return e, grew
+		return e
 	}
 	switch {
 	case b.lose && pos%b.every == 0:
-		return &entry{pos: e.pos, at: e.at}, grew
+		return &entry{pos: e.pos, at: e.at}
 	case b.swap && pos%b.every == 0:
-		next, grew := r.log.get(pos + 1)
+		next := r.log.get(pos + 1)
 		if next == nil {
-			return nil, grew
+			return nil
 		}
 		if dataOnly(next) {
-			return &entry{pos: e.pos, at: e.at, ops: next.ops}, grew
+			return &entry{pos: e.pos, at: e.at, ops: next.ops}
 		}
 	case b.swap && pos > 1 && (pos-1)%b.every == 0:
-		if prev, _ := r.log.get(pos - 1); dataOnly(prev) {
-			return &entry{pos: e.pos, at: e.at, ops: prev.ops}, grew
+		if prev := r.log.get(pos - 1); dataOnly(prev) {
+			return &entry{pos: e.pos, at: e.at, ops: prev.ops}
 		}
 	}
-	return e, grew
+	return e
 }
 
 // dataOnly reports whether e holds row changes only, no schema change.

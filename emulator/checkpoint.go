@@ -16,7 +16,7 @@ import (
 // small changesets of memory.
 const DefaultSnapshotWindow = 1000
 
-// checkpointEvery is how often the checkpoint catches up. Each catch-up
+// checkpointEvery is how often, at most, the checkpoint catches up. Each catch-up
 // applies everything due in one transaction, so a longer period costs less
 // CPU and a little more retained log.
 const checkpointEvery = 50 * time.Millisecond
@@ -114,17 +114,18 @@ func (c *checkpoint) oldest() uint64 {
 	return c.pos
 }
 
-// runCheckpoint advances the checkpoint every checkpointEvery until Close.
-func (e *Emulator) runCheckpoint() {
-	t := time.NewTicker(checkpointEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-e.stop:
-			return
-		case <-t.C:
-			e.advanceCheckpoint()
-		}
+// maybeCheckpoint advances the checkpoint after a replica applied, at
+// most once every checkpointEvery: only an apply can move the slowest
+// replica, so the checkpoint needs no timer of its own.
+func (e *Emulator) maybeCheckpoint(now time.Time) {
+	e.ckptMu.Lock()
+	due := !now.Before(e.ckptNext)
+	if due {
+		e.ckptNext = now.Add(checkpointEvery)
+	}
+	e.ckptMu.Unlock()
+	if due {
+		e.advanceCheckpoint()
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/sim"
 )
 
 // Config describes an emulated replicated D1.
@@ -62,6 +63,12 @@ type Config struct {
 	SnapshotWindow int
 	// Hooks are fault-injection points; nil hooks do nothing.
 	Hooks Hooks
+	// Clock is the emulator's time: round trips, replication lag,
+	// bookmark waits and when replicas apply. nil is the machine's clock;
+	// a *sim.Scheduler makes the emulator's every choice a function of
+	// Seed and the order the scheduler gives its callers (see package
+	// sim), and every request must then come from one of its actors.
+	Clock sim.Clock
 	// Bugs plants the named bugs (KnownBugs; see bugs.go), to prove that
 	// d1check's checks catch them. Empty, the default, is a correct D1.
 	Bugs []string
@@ -149,6 +156,7 @@ func (c Config) withDefaults() (_ Config, err error) {
 	case c.SnapshotWindow < 0:
 		return c, fmt.Errorf("emulator: SnapshotWindow is %d, want at least 1 commit", c.SnapshotWindow)
 	}
+	c.Clock = sim.Or(c.Clock)
 	if c.ApplyEvery == 0 {
 		c.ApplyEvery = DefaultApplyEvery
 	}

@@ -7,13 +7,15 @@ import (
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/d1check/d1check/d1"
 )
 
 // Emulator is a replicated D1: a primary and a replica in every region,
-// each its own SQLite database. It is safe for concurrent use; Close stops
-// every goroutine it started.
+// each its own SQLite database. It is safe for concurrent use. It starts
+// no goroutine of its own: replicas apply on timers of Config.Clock, and
+// Close stops them and waits for any that is running.
 type Emulator struct {
 	cfg      Config
 	primary  *instance
@@ -23,11 +25,16 @@ type Emulator struct {
 	rtt      *roundTrip
 	classes  sync.Map // SQL text -> stmtInfo, learnt on the primary
 
-	stop      chan struct{}
-	wg        sync.WaitGroup
+	// life is held (read) by every timer callback while it runs, and
+	// (write) by Close, so that once Close has it no callback is running
+	// or will do anything.
+	life      sync.RWMutex
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
+
+	ckptMu   sync.Mutex
+	ckptNext time.Time // the checkpoint advances no sooner (checkpointEvery)
 }
 
 // errClosed is returned for requests made after Close.
@@ -40,12 +47,12 @@ func New(cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Emulator{cfg: cfg, log: newLog(), replicas: map[string]*replica{}, stop: make(chan struct{}), rtt: newRoundTrip(cfg.RoundTrip, cfg.Seed)}
-	e.primary = &instance{name: "primary", region: cfg.PrimaryRegion, primary: true, servedBy: "emulator.primary", path: cfg.path("primary")}
+	e := &Emulator{cfg: cfg, log: newLog(), replicas: map[string]*replica{}, rtt: newRoundTrip(cfg.RoundTrip, cfg.Seed)}
+	e.primary = &instance{name: "primary", region: cfg.PrimaryRegion, primary: true, servedBy: "emulator.primary", path: cfg.path("primary"), clock: cfg.Clock}
 	if err := e.primary.open(); err != nil {
 		return nil, err
 	}
-	e.ckpt = &checkpoint{instance: &instance{name: "checkpoint", region: cfg.PrimaryRegion, servedBy: "emulator.checkpoint", path: cfg.path("checkpoint")},
+	e.ckpt = &checkpoint{instance: &instance{name: "checkpoint", region: cfg.PrimaryRegion, servedBy: "emulator.checkpoint", path: cfg.path("checkpoint"), clock: cfg.Clock},
 		log: e.log, window: uint64(cfg.SnapshotWindow)}
 	if err := e.ckpt.open(); err != nil {
 		e.closeInstances()
@@ -54,17 +61,16 @@ func New(cfg Config) (*Emulator, error) {
 	for i, region := range d1.Regions {
 		name := "replica-" + region
 		r := &replica{
-			instance: &instance{name: name, region: region, servedBy: "emulator.replica." + region, path: cfg.path(name)},
+			instance: &instance{name: name, region: region, servedBy: "emulator.replica." + region, path: cfg.path(name), clock: cfg.Clock},
 			log:      e.log,
 			ckpt:     e.ckpt,
 			lag:      cfg.lagFor(region),
 			hook:     cfg.Hooks.Lag,
 			rng:      rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i))),
-			kick:     make(chan struct{}, 1),
-			close:    e.stop,
 			every:    cfg.ApplyEvery,
-			advanced: make(chan struct{}),
+			advanced: cfg.Clock.NewCond(),
 		}
+		r.fire = func(gen uint64) { e.fireReplica(r, gen) }
 		if region == cfg.BugRegion {
 			r.bugs = replicaBugs{lose: cfg.bugs.lostWrite, swap: cfg.bugs.outOfOrder, every: uint64(cfg.BugEvery)}
 		}
@@ -74,31 +80,61 @@ func New(cfg Config) (*Emulator, error) {
 		}
 		e.replicas[region] = r
 	}
-	for _, r := range e.replicas {
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
-			r.run()
-		}()
-	}
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
-		e.runCheckpoint()
-	}()
 	return e, nil
 }
 
 // Close stops replication and closes every database. It is idempotent;
-// requests made after it fail with a *d1.TransportError.
+// requests made after it fail with a *d1.TransportError, and requests
+// waiting on a bookmark are woken to fail so.
 func (e *Emulator) Close() error {
 	e.closeOnce.Do(func() {
+		e.life.Lock()
 		e.closed.Store(true)
-		close(e.stop)
-		e.wg.Wait()
+		e.life.Unlock()
+		for _, region := range d1.Regions {
+			r := e.replicas[region]
+			r.mu.Lock()
+			r.disarm()
+			r.mu.Unlock()
+		}
 		e.closeErr = e.closeInstances()
+		for _, region := range d1.Regions {
+			e.replicas[region].advanced.Broadcast()
+		}
 	})
 	return e.closeErr
+}
+
+// fireReplica is r's apply timer: it applies what is due, sets the next
+// timer, and lets the checkpoint follow.
+func (e *Emulator) fireReplica(r *replica, gen uint64) {
+	e.life.RLock()
+	defer e.life.RUnlock()
+	if e.closed.Load() {
+		return
+	}
+	now := e.cfg.Clock.Now()
+	r.mu.Lock()
+	if gen == r.timerGen {
+		r.timer = nil
+	}
+	applied := r.applyDue(now)
+	r.reschedule(now)
+	r.mu.Unlock()
+	if applied {
+		e.maybeCheckpoint(now)
+	}
+}
+
+// committed tells every replica that the log grew. The caller holds the
+// primary's lock, so replicas hear of commits in commit order.
+func (e *Emulator) committed(now time.Time) {
+	for _, region := range d1.Regions {
+		r := e.replicas[region]
+		r.mu.Lock()
+		r.reschedule(now)
+		r.mu.Unlock()
+	}
 }
 
 func (e *Emulator) closeInstances() error {
@@ -239,11 +275,8 @@ func (e *Emulator) control(region string, f func(*replica) error) error {
 	}
 	r.mu.Lock()
 	err = f(r)
+	r.reschedule(e.cfg.Clock.Now())
 	r.mu.Unlock()
-	select {
-	case r.kick <- struct{}{}:
-	default:
-	}
 	return err
 }
 
@@ -258,7 +291,7 @@ func (e *Emulator) WaitReplicated(ctx context.Context) error {
 		r := e.replicas[region]
 		for {
 			r.mu.Lock()
-			done, broken, closed, advanced := r.paused || r.pos >= target, r.broken, r.conn == nil, r.advanced
+			done, broken, closed, mark := r.paused || r.pos >= target, r.broken, r.conn == nil, r.advanced.Mark()
 			r.mu.Unlock()
 			switch {
 			case broken != nil:
@@ -267,12 +300,10 @@ func (e *Emulator) WaitReplicated(ctx context.Context) error {
 				return errClosed
 			case done:
 			default:
-				select {
-				case <-advanced:
-					continue
-				case <-ctx.Done():
-					return fmt.Errorf("emulator: waiting for %s to reach %s: %w", region, d1.NewBookmark(target), ctx.Err())
+				if err := r.advanced.Wait(ctx, mark, 0); err != nil {
+					return fmt.Errorf("emulator: waiting for %s to reach %s: %w", region, d1.NewBookmark(target), err)
 				}
+				continue
 			}
 			break
 		}

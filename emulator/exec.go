@@ -2,9 +2,9 @@ package emulator
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/sim"
 	"zombiezen.com/go/sqlite"
 )
 
@@ -73,7 +73,8 @@ type hooks interface {
 // run executes one query on the instance and returns its D1 result. The
 // caller holds in.mu; h is nil for reads.
 func (in *instance) run(q d1.Query, h hooks) (d1.Result, error) {
-	start := time.Now()
+	clock := sim.Or(in.clock) // nil for an instance built by a test
+	start := clock.Now()
 	parts, err := in.prepare(q.SQL)
 	if err != nil {
 		return d1.Result{}, err
@@ -114,7 +115,7 @@ func (in *instance) run(q d1.Query, h hooks) (d1.Result, error) {
 	// SQLite exposes no per-statement scan counters through zombiezen:
 	// rows_read approximates D1's count by the rows returned or changed.
 	res.Meta.RowsRead = int64(len(res.Results)) + res.Meta.Changes
-	ms := float64(time.Since(start).Microseconds()) / 1000
+	ms := float64(clock.Now().Sub(start).Microseconds()) / 1000
 	res.Meta.Duration, res.Meta.Timings.SQLDurationMs = ms, ms
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/sim"
 	"zombiezen.com/go/sqlite"
 )
 
@@ -31,6 +32,7 @@ type instance struct {
 	primary  bool
 	servedBy string
 	path     string
+	clock    sim.Clock // times each statement (meta.duration)
 
 	mu    sync.Mutex
 	conn  *sqlite.Conn // nil once closed

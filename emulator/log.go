@@ -31,32 +31,28 @@ type replLog struct {
 	mu      sync.Mutex
 	base    uint64   // entries[i].pos == base+i+1
 	entries []*entry // after base
-	grew    chan struct{}
 }
 
-func newLog() *replLog { return &replLog{grew: make(chan struct{})} }
+func newLog() *replLog { return &replLog{} }
 
 // append adds the next entry; the primary calls it in commit order while
-// holding its own lock, so log order is commit order.
+// holding its own lock, so log order is commit order. The primary then
+// tells each replica (Emulator.commit), which schedules its apply.
 func (l *replLog) append(e *entry) {
 	l.mu.Lock()
 	l.entries = append(l.entries, e)
-	close(l.grew)
-	l.grew = make(chan struct{})
 	l.mu.Unlock()
 }
 
-// get returns the entry at pos and a channel closed when the log next
-// grows, taken atomically so a caller that finds nothing cannot miss the
-// append it then waits for. A trimmed position returns nil, like a
+// get returns the entry at pos. A trimmed position returns nil, like a
 // position not yet committed; readers never ask for one (see trim).
-func (l *replLog) get(pos uint64) (*entry, <-chan struct{}) {
+func (l *replLog) get(pos uint64) *entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if pos > l.base && pos <= l.base+uint64(len(l.entries)) {
-		return l.entries[pos-l.base-1], l.grew
+		return l.entries[pos-l.base-1]
 	}
-	return nil, l.grew
+	return nil
 }
 
 // span returns the entries at positions from..to (inclusive), or ok false

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/d1check/d1check/d1"
 	"zombiezen.com/go/sqlite"
@@ -43,7 +42,9 @@ func (e *Emulator) commit(qs []d1.Query, batch bool) ([]d1.Result, uint64, error
 		return nil, 0, err
 	}
 	p.pos++
-	e.log.append(&entry{pos: p.pos, at: time.Now(), ops: rec.ops})
+	now := e.cfg.Clock.Now()
+	e.log.append(&entry{pos: p.pos, at: now, ops: rec.ops})
+	e.committed(now)
 	p.updateSize()
 	if kept != nil {
 		return nil, p.pos, kept

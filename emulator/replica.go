@@ -2,16 +2,21 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/sim"
 	"zombiezen.com/go/sqlite"
 )
 
-// replica is a read replica: an instance plus the goroutine that applies
-// the replication log to it, in order, each entry after its lag.
+// replica is a read replica: an instance plus its apply schedule. It
+// applies the replication log in order, each entry after its lag, as
+// scheduled work: a timer on the emulator's clock set for the next
+// entry's due time (see reschedule), not a goroutine of its own. Under
+// simulated time an apply is thus one more event in the seeded schedule.
 type replica struct {
 	*instance
 	log   *replLog
@@ -19,18 +24,22 @@ type replica struct {
 	lag   LagModel
 	hook  func(region string, pos uint64, drawn time.Duration) time.Duration
 	rng   *rand.Rand
-	kick  chan struct{} // wakes the applier after pause, resume or restart
-	close chan struct{} // closed by Emulator.Close
-	every time.Duration // Config.ApplyEvery
-	bugs  replicaBugs   // planted apply bugs (bugs.go); zero: none
+	every time.Duration    // Config.ApplyEvery
+	bugs  replicaBugs      // planted apply bugs (bugs.go); zero: none
+	fire  func(gen uint64) // runs a due apply (Emulator.fireReplica)
+
+	// advanced is broadcast whenever pos changes (and on Close).
+	advanced sim.Cond
 
 	// Guarded by instance.mu.
 	paused   bool
-	broken   error         // set when applying failed: the replica refuses to serve
-	advanced chan struct{} // closed and replaced whenever pos changes
-	drawnPos uint64        // the newest entry whose due time is drawn
-	lastDue  time.Time     // its due time
-	applied  time.Time     // when the last apply ran
+	broken   error     // set when applying failed: the replica refuses to serve
+	drawnPos uint64    // the newest entry whose due time is drawn
+	lastDue  time.Time // its due time
+	applied  time.Time // when the last apply ran
+	timer    sim.Timer // the pending apply; nil: none
+	timerGen uint64    // counts timers set, so a stale one knows it
+	wakeAt   time.Time // when timer fires
 }
 
 // dueTime draws entry e's lag once and returns when it may be applied: its
@@ -52,46 +61,64 @@ func (r *replica) dueTime(e *entry) time.Time {
 	return t
 }
 
-// run applies the log until Close. Everything it changes is guarded by
-// r.mu; it sleeps without the lock.
-func (r *replica) run() {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		wake, grew := r.applyDue(time.Now())
-		var tick <-chan time.Time
-		if wake > 0 {
-			timer.Reset(wake)
-			tick = timer.C
-		}
-		select {
-		case <-r.close:
+// reschedule sets the apply timer for the next entry's due time — but
+// never sooner than ApplyEvery after the last apply — unless a timer set
+// no later is already pending. It is called whenever that time may have
+// changed: a commit, an apply, pause, resume, restart, a lag change. The
+// caller holds r.mu.
+func (r *replica) reschedule(now time.Time) {
+	if r.paused || r.broken != nil || r.conn == nil {
+		r.disarm()
+		return
+	}
+	e := r.entryAt(r.pos + 1)
+	if e == nil {
+		return // the next commit reschedules
+	}
+	due := r.dueTime(e)
+	every := r.every
+	if r.bugs.cutAfter(r.pos) {
+		every = max(every, time.Millisecond) // serve the swapped state a while
+	}
+	due = later(due, r.applied.Add(every))
+	if r.timer != nil {
+		if !r.wakeAt.After(due) {
 			return
-		case <-r.kick:
-		case <-grew:
-		case <-tick:
 		}
+		r.disarm()
+	}
+	r.timerGen++
+	gen := r.timerGen
+	r.wakeAt = due
+	r.timer = r.clock.AfterFunc(due.Sub(now), func() { r.fire(gen) })
+}
+
+func (r *replica) disarm() {
+	if r.timer != nil {
+		r.timer.Stop()
+		r.timer = nil
 	}
 }
 
-// applyDue applies, in one transaction, every entry that is due at now.
-// It returns how long to sleep before the next one is due (0: wait for the
-// log to grow, or for a kick) and the log's growth channel.
-func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.paused || r.broken != nil || r.conn == nil {
-		return 0, nil
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	if next := r.applied.Add(r.every); now.Before(next) {
-		return next.Sub(now), nil
+	return b
+}
+
+// applyDue applies, in one transaction, every entry that is due at now,
+// and reports whether it applied any. The caller holds r.mu.
+func (r *replica) applyDue(now time.Time) bool {
+	if r.paused || r.broken != nil || r.conn == nil {
+		return false
+	}
+	if now.Before(r.applied.Add(r.every)) {
+		return false
 	}
 	var batch []*entry
-	var wake time.Duration
-	var grew <-chan struct{}
 	for {
-		var e *entry
-		e, grew = r.entryAt(r.pos + uint64(len(batch)) + 1)
+		e := r.entryAt(r.pos + uint64(len(batch)) + 1)
 		if e == nil {
 			if len(batch) == 0 && r.log.trimmed(r.pos+1) {
 				// Cannot happen while the checkpoint trails every replica;
@@ -100,21 +127,20 @@ func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
 			}
 			break
 		}
-		if t := r.dueTime(e); t.After(now) {
-			wake = t.Sub(now)
+		if r.dueTime(e).After(now) {
 			break
 		}
 		batch = append(batch, e)
 		if r.bugs.cutAfter(e.pos) {
-			wake = max(r.every, time.Millisecond)
 			break
 		}
 	}
-	if len(batch) > 0 {
-		r.apply(batch)
-		r.applied = now
+	if len(batch) == 0 {
+		return false
 	}
-	return wake, grew
+	r.apply(batch)
+	r.applied = now
+	return true
 }
 
 // apply applies entries in one transaction and advances pos. A failure
@@ -134,8 +160,7 @@ func (r *replica) apply(batch []*entry) {
 // The caller holds r.mu.
 func (r *replica) setPos(pos uint64) {
 	r.pos = pos
-	close(r.advanced)
-	r.advanced = make(chan struct{})
+	r.advanced.Broadcast()
 }
 
 // applyEntries applies entries in one transaction: schema statements
@@ -178,10 +203,10 @@ func (in *instance) applyEntries(batch []*entry, tolerant bool) error {
 }
 
 // serve runs f once the replica has applied at least want (when wait is
-// set), bounded by limit; f runs under r.mu and sees exactly position
-// r.pos.
+// set), bounded by limit on the emulator's clock; f runs under r.mu and
+// sees exactly position r.pos.
 func (r *replica) serve(ctx context.Context, want uint64, wait bool, limit time.Duration, f func() error) error {
-	var deadline <-chan time.Time
+	var deadline time.Time
 	for {
 		r.mu.Lock()
 		switch {
@@ -196,21 +221,22 @@ func (r *replica) serve(ctx context.Context, want uint64, wait bool, limit time.
 			defer r.mu.Unlock()
 			return f()
 		}
-		advanced, pos := r.advanced, r.pos
+		mark, pos := r.advanced.Mark(), r.pos
 		r.mu.Unlock()
-		if deadline == nil {
-			t := time.NewTimer(limit)
-			defer t.Stop()
-			deadline = t.C
+		now := r.clock.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(limit)
 		}
-		select {
-		case <-advanced:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-r.close:
-			return errClosed
-		case <-deadline:
+		left := deadline.Sub(now)
+		if left <= 0 {
 			return bookmarkTimeout(r.region, pos, want, limit)
+		}
+		err := r.advanced.Wait(ctx, mark, left)
+		if errors.Is(err, sim.ErrTimeout) {
+			return bookmarkTimeout(r.region, pos, want, limit)
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -252,6 +278,7 @@ func (r *replica) restart(from uint64) error {
 	}
 	r.broken = nil
 	r.drawnPos, r.lastDue = from, time.Time{}
+	r.disarm() // the next entry's due time is drawn anew
 	if err == nil && len(batch) > 0 {
 		err = r.applyEntries(batch, false)
 	}

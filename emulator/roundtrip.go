@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"context"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -28,20 +27,3 @@ func (rt *roundTrip) draw() time.Duration {
 	return rt.model.Draw(rt.rng)
 }
 
-// travel waits d, or until ctx ends: a request whose context ends on the
-// way there was never executed, one whose context ends on the way back may
-// have been, and both come back as the context's error, which the runner
-// records as indeterminate for a write.
-func travel(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}

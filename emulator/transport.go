@@ -26,13 +26,20 @@ type transport struct {
 //     replica's own, possibly newer, bookmark;
 //   - any other string is Config.GarbageBookmark's business.
 func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, error) {
+	// A scheduling point: under simulated time, every client due now may
+	// send its request first, as on a real network.
+	clock := t.e.cfg.Clock
+	clock.Yield()
 	d := t.e.rtt.draw()
-	if err := travel(ctx, d/2); err != nil {
+	if err := clock.Sleep(ctx, d/2); err != nil {
 		return d1.Response{}, err
 	}
 	resp, err := t.serve(ctx, req)
 	if err == nil {
-		if terr := travel(ctx, d-d/2); terr != nil {
+		// A request whose context ends on the way back may have taken
+		// effect: its error is the context's, which the runner records as
+		// indeterminate for a write.
+		if terr := clock.Sleep(ctx, d-d/2); terr != nil {
 			return d1.Response{}, terr
 		}
 	}
