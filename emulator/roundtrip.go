@@ -26,4 +26,3 @@ func (rt *roundTrip) draw() time.Duration {
 	defer rt.mu.Unlock()
 	return rt.model.Draw(rt.rng)
 }
-
