@@ -11,6 +11,10 @@ import (
 // a context with WithTrace; every query made with that context is appended.
 // Traces are for explanations and diagnostics; they never change behaviour.
 type Trace struct {
+	// Now, when set, is the clock entries are timed on (a simulated one
+	// under d1check's scheduler); nil is time.Now.
+	Now func() time.Time
+
 	mu      sync.Mutex
 	entries []TraceEntry
 }
@@ -54,9 +58,13 @@ func traced(ctx context.Context, tr Transport, req Request) (Response, error) {
 	if t == nil {
 		return tr.Query(ctx, req)
 	}
-	start := time.Now()
+	now := t.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	resp, err := tr.Query(ctx, req)
-	e := TraceEntry{Mode: req.Mode, BookmarkIn: req.Bookmark, BookmarkOut: resp.Bookmark, Start: start, End: time.Now(), Err: err}
+	e := TraceEntry{Mode: req.Mode, BookmarkIn: req.Bookmark, BookmarkOut: resp.Bookmark, Start: start, End: now(), Err: err}
 	for _, q := range req.Statements {
 		e.SQL = append(e.SQL, q.SQL)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 )
 
 // NewNemesis validates s's faults against its target, before anything
@@ -17,11 +18,11 @@ import (
 // is a *ConfigError naming the file and faults[i]. It returns nil for a
 // scenario without faults, so runs without faults have no hooks at all.
 // The runner applies client-side faults, so they work on every target.
-func NewNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
+func NewNemesis(s *scenarios.Scenario, clock sim.Clock) (*nemesis.Nemesis, error) {
 	if len(s.Faults) == 0 {
 		return nil, nil
 	}
-	n, err := nemesis.New(s.Faults, nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
+	n, err := nemesis.New(s.Faults, nemesis.Options{Target: s.Target.Kind, ClientFaults: true, Clock: clock})
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: %w", s.File, err)}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 	_ "github.com/d1check/d1check/workloads/all" // every workload, by name
 )
@@ -65,7 +66,8 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err != nil {
 		return run, &ConfigError{err}
 	}
-	nem, err := NewNemesis(s)
+	clock := Clock(s)
+	nem, err := NewNemesis(s, clock)
 	if err != nil {
 		return run, err
 	}
@@ -73,7 +75,7 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if nem != nil {
 		hooks = nem.Hooks(hooks)
 	}
-	target, emu, closeTarget, err := openTarget(ctx, s, hooks)
+	target, emu, closeTarget, err := openTarget(ctx, s, hooks, clock)
 	if err != nil {
 		return run, err
 	}
@@ -83,7 +85,7 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 		return run, err
 	}
 	run.HistoryPath = filepath.Join(dir, "history.jsonl")
-	if err := record(ctx, s, w, target, fault{nem, emu}, run.HistoryPath, opts); err != nil {
+	if err := record(ctx, s, w, target, clock, fault{nem, emu}, run.HistoryPath, opts); err != nil {
 		return run, err
 	}
 	h, err := history.ReadFile(run.HistoryPath)
@@ -106,18 +108,19 @@ type fault struct {
 }
 
 // record drives the traffic, and the faults, into path.
-func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options) error {
+func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, clock sim.Clock, f fault, path string, opts Options) error {
 	file, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	hw, err := NewHistoryWriter(file, s)
+	hw, err := NewHistoryWriter(file, s, clock.Now())
 	if err != nil {
 		return err
 	}
 	cfg := RunnerConfig(s, w, target, hw)
 	cfg.Progress = opts.Progress
+	cfg.Clock = clock
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
 	}
@@ -126,13 +129,24 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 	return errors.Join(runErr, faultErr(), hw.Close(), file.Close())
 }
 
-// NewHistoryWriter writes the header of s's history to w.
-func NewHistoryWriter(w io.Writer, s *scenarios.Scenario) (*history.Writer, error) {
+// NewHistoryWriter writes the header of s's history to w; started is
+// the run's start on its clock (the fixed sim.Epoch on simulated time, so
+// that the header replays too).
+func NewHistoryWriter(w io.Writer, s *scenarios.Scenario, started time.Time) (*history.Writer, error) {
 	scenarioJSON, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
 	}
-	return history.NewWriter(w, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: time.Now().UTC()})
+	return history.NewWriter(w, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: started.UTC()})
+}
+
+// Clock is the clock s runs on: a scheduler seeded with s's seed on
+// simulated time, the machine's clock otherwise.
+func Clock(s *scenarios.Scenario) sim.Clock {
+	if s.Target.Kind == "emulator" && s.Target.Time != scenarios.TimeReal {
+		return sim.NewScheduler(s.Seed)
+	}
+	return sim.Real{}
 }
 
 // RunnerConfig is the run s describes, of workload w on target, recorded

@@ -10,6 +10,7 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/targets/rest"
 	"github.com/d1check/d1check/targets/worker"
 )
@@ -39,11 +40,12 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // hooks are installed in an embedded emulator (the nemesis's); the
 // emulator is returned too, nil for other targets, for the nemesis to act
 // on.
-func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks) (runner.Target, *emulator.Emulator, func(), error) {
+func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, clock sim.Clock) (runner.Target, *emulator.Emulator, func(), error) {
 	switch s.Target.Kind {
 	case "emulator":
 		cfg := EmulatorConfig(s)
 		cfg.Hooks = hooks
+		cfg.Clock = clock
 		emu, err := emulator.New(cfg)
 		if err != nil {
 			return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}

@@ -9,6 +9,7 @@ import (
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 )
 
 // LostAnswerMessage is the error a request-timeout fault gives a request
@@ -24,6 +25,7 @@ const DefaultRequestDeadline = 2 * time.Millisecond
 // state is which faults are active now. The request path reads it on every
 // request, so the common case — nothing active — is one atomic load.
 type state struct {
+	clock  sim.Clock
 	faults []scenarios.Fault
 	count  atomic.Int32
 	mu     sync.Mutex
@@ -110,14 +112,8 @@ func (s *state) beforeRequest(ctx context.Context, region string) error {
 	if region == "" {
 		s.matching(SlowPrimary, "", func(f scenarios.Fault) { delay = max(delay, f.Delay) })
 	}
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := s.clock.Sleep(ctx, delay); err != nil {
+		return err
 	}
 	if s.losing(region) && s.before.Add(1)%3 == 0 {
 		return lostAnswer()

@@ -9,6 +9,7 @@ import (
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 )
 
 // Fault kinds, as scenario files spell them (scenarios.FaultKinds).
@@ -35,6 +36,10 @@ type Options struct {
 	// refused everywhere and request-timeout everywhere but the emulator,
 	// which loses answers server-side (Hooks.AfterRequest) instead.
 	ClientFaults bool
+	// Clock times the schedule and a slow primary's delay; nil is the
+	// machine's clock. A simulated run gives the emulator's and runner's
+	// Scheduler.
+	Clock sim.Clock
 }
 
 // Nemesis is a validated fault schedule. Build it with New, install Hooks
@@ -63,7 +68,10 @@ func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("nemesis: %w", err)
 	}
-	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: newState(faults)}, nil
+	opts.Clock = sim.Or(opts.Clock)
+	st := newState(faults)
+	st.clock = opts.Clock
+	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: st}, nil
 }
 
 // check reports why f cannot run on the target, or is malformed.

@@ -11,6 +11,7 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 )
 
 // Recorder receives each nemesis event (type nemesis, f the fault kind,
@@ -61,18 +62,11 @@ func (n *Nemesis) Run(ctx context.Context, emu *emulator.Emulator, rec Recorder)
 	}
 	a := &applier{n: n, emu: emu, rec: rec, started: make([]bool, len(n.faults)), ended: make([]bool, len(n.faults))}
 	defer func() { err = errors.Join(err, a.repairAll()) }()
-	start := time.Now()
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	<-timer.C
+	clock := n.opts.Clock
+	start := clock.Now()
 	for _, st := range n.steps() {
-		if wait := time.Until(start.Add(st.at)); wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-timer.C:
-			case <-ctx.Done():
-				return nil
-			}
+		if clock.Sleep(ctx, start.Add(st.at).Sub(clock.Now())) != nil {
+			return nil
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -87,22 +81,24 @@ func (n *Nemesis) Run(ctx context.Context, emu *emulator.Emulator, rec Recorder)
 		}
 	}
 	if a.anyActive() {
-		<-ctx.Done()
+		sim.WaitDone(clock, ctx)
 	}
 	return nil
 }
 
-// Running is a nemesis started by Start; its goroutine is owned by Stop.
+// Running is a nemesis started by Start; its goroutine (or actor, on a
+// simulated clock) is owned by Stop.
 type Running struct {
 	cancel context.CancelFunc
-	done   chan error
+	group  *sim.Group
+	err    error
 }
 
-// Start runs Run in a goroutine until Stop.
+// Start runs Run concurrently, on the nemesis's clock, until Stop.
 func (n *Nemesis) Start(ctx context.Context, emu *emulator.Emulator, rec Recorder) *Running {
 	ctx, cancel := context.WithCancel(ctx)
-	r := &Running{cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- n.Run(ctx, emu, rec) }()
+	r := &Running{cancel: cancel, group: sim.NewGroup(n.opts.Clock)}
+	r.group.Go("nemesis", func() { r.err = n.Run(ctx, emu, rec) })
 	return r
 }
 
@@ -110,7 +106,8 @@ func (n *Nemesis) Start(ctx context.Context, emu *emulator.Emulator, rec Recorde
 // returns Run's error. Call it once, when the clients have stopped.
 func (r *Running) Stop() error {
 	r.cancel()
-	return <-r.done
+	r.group.Wait()
+	return r.err
 }
 
 // applier applies one Run's faults and remembers which are active.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
@@ -24,6 +25,7 @@ type client struct {
 	carry    bool
 	rec      *recorder
 	pace     *pacer
+	clock    sim.Clock
 	procs    *atomic.Int64 // the next unused process id
 	stats    *counters
 
@@ -41,7 +43,7 @@ type client struct {
 func (c *client) run(ctx context.Context) error {
 	defer c.pace.finish(c.id)
 	for n := 0; c.limit < 0 || n < c.limit; n++ {
-		if ctx.Err() != nil || !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		if ctx.Err() != nil || !c.deadline.IsZero() && !c.clock.Now().Before(c.deadline) {
 			return nil
 		}
 		if c.pace.wait(ctx, n) != nil {
@@ -79,7 +81,7 @@ func (c *client) applyFaults(ctx context.Context) (_ context.Context, cancel con
 		c.epoch++
 	}
 	if d, ok := c.faults.RequestDeadline(c.region); ok {
-		return context.WithTimeout(ctx, d)
+		return c.clock.WithTimeout(ctx, d)
 	}
 	return ctx, func() {}
 }
@@ -117,7 +119,7 @@ func (c *client) do(ctx context.Context, n int, op workloads.Op) error {
 // execute runs op and records its completion, built from the invoke event
 // inv; it returns the completion. Its error is a recording failure only.
 func execute(ctx context.Context, w workloads.Workload, rec *recorder, env *workloads.Env, variant string, op workloads.Op, inv history.Event) (history.Event, error) {
-	var tr d1.Trace
+	tr := d1.Trace{Now: rec.clock.Now}
 	out, opErr := w.Do(d1.WithTrace(ctx, &tr), env, variant, op)
 	done := inv
 	done.Value = nil

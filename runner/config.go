@@ -7,6 +7,7 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
@@ -87,6 +88,12 @@ type Config struct {
 	// ClientFaults, when set, is consulted before each client op; see
 	// ClientFaults.
 	ClientFaults ClientFaults
+	// Clock is the run's time and concurrency; nil is the machine's
+	// clock. With a *sim.Scheduler, Run runs the whole run — schema,
+	// clients, OnStart's work, final reads — under it, so the history is
+	// a function of the seed; the target must then be on the same clock
+	// (an emulator with Config.Clock set to it).
+	Clock sim.Clock
 }
 
 // ClientFaults are faults applied on the client's side of the wire,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"sync"
+
+	"github.com/d1check/d1check/sim"
 )
 
 // pacer keeps clients within maxSkew ops of the slowest unfinished client.
@@ -11,36 +13,38 @@ import (
 // pacing, clients drift apart over a long run and stop meeting on the same
 // fresh key at the same moment. Pacing only delays a client: it never
 // changes which ops it runs, so a seed still replays the same traffic.
+// Clients wait on a Cond of the run's clock, so that a simulated run
+// schedules them.
 type pacer struct {
 	skew     int // < 0: unbounded
 	mu       sync.Mutex
-	cond     *sync.Cond
-	progress []int // ops completed per client; math.MaxInt once finished
+	moved    sim.Cond // broadcast when min changes
+	progress []int    // ops completed per client; math.MaxInt once finished
 	min      int
 }
 
-func newPacer(clients, skew int) *pacer {
-	p := &pacer{skew: skew, progress: make([]int, clients)}
-	p.cond = sync.NewCond(&p.mu)
-	return p
+func newPacer(clock sim.Clock, clients, skew int) *pacer {
+	return &pacer{skew: skew, progress: make([]int, clients), moved: clock.NewCond()}
 }
 
 // wait blocks client c before its op number n until n is within skew of
-// the slowest client, or ctx is done (then it returns ctx's error). The
-// caller must have arranged for wake to run when ctx is done.
+// the slowest client, or ctx is done (then it returns ctx's error).
 func (p *pacer) wait(ctx context.Context, n int) error {
 	if p.skew < 0 {
 		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for n-p.skew > p.min {
-		if err := ctx.Err(); err != nil {
+	for {
+		p.mu.Lock()
+		if n-p.skew <= p.min {
+			p.mu.Unlock()
+			return nil
+		}
+		mark := p.moved.Mark()
+		p.mu.Unlock()
+		if err := p.moved.Wait(ctx, mark, 0); err != nil {
 			return err
 		}
-		p.cond.Wait()
 	}
-	return nil
 }
 
 // advance records that client c has completed n ops.
@@ -57,17 +61,10 @@ func (p *pacer) advance(c, n int) {
 	}
 	if m != p.min {
 		p.min = m
-		p.cond.Broadcast()
+		p.moved.Broadcast()
 	}
 }
 
 // finish takes client c out of the reckoning: a client that has stopped
 // must not hold the others back.
 func (p *pacer) finish(c int) { p.advance(c, math.MaxInt) }
-
-// wake releases every waiter so it can notice its context is done.
-func (p *pacer) wake() {
-	p.mu.Lock()
-	p.cond.Broadcast()
-	p.mu.Unlock()
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/sim"
 )
 
 // recorder stamps events with the run's one monotonic clock and writes
@@ -15,9 +16,10 @@ type recorder struct {
 	w     *history.Writer // nil: record nothing
 	start time.Time       // the clock's zero (Config.Epoch)
 	ns    string          // Config.Namespace
+	clock sim.Clock       // Config.Clock
 }
 
-func (r *recorder) now() int64 { return int64(time.Since(r.start)) }
+func (r *recorder) now() int64 { return int64(r.clock.Now().Sub(r.start)) }
 
 func (r *recorder) append(e history.Event) error {
 	if r.w == nil {

@@ -9,12 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
@@ -31,10 +31,20 @@ type Stats struct {
 // promptly (an op in flight then completes as info or fail), and the final
 // reads still run. An error means the run could not be set up or
 // recorded; failed ops are not errors, they are in the history.
-func Run(ctx context.Context, cfg Config) (Stats, error) {
+func Run(ctx context.Context, cfg Config) (st Stats, err error) {
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, err
 	}
+	cfg.Clock = sim.Or(cfg.Clock)
+	if serr := cfg.Clock.Run(ctx, func() { st, err = run(ctx, cfg) }); serr != nil {
+		return st, fmt.Errorf("runner: %w", serr)
+	}
+	return st, err
+}
+
+// run is Run on cfg.Clock.
+func run(ctx context.Context, cfg Config) (Stats, error) {
+	clock := cfg.Clock
 	dbs, err := databases(cfg)
 	if err != nil {
 		return Stats{}, err
@@ -44,8 +54,8 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 
-	began := time.Now()
-	rec := &recorder{w: cfg.History, start: began, ns: cfg.Namespace}
+	began := clock.Now()
+	rec := &recorder{w: cfg.History, start: began, ns: cfg.Namespace, clock: clock}
 	if !cfg.Epoch.IsZero() {
 		rec.start = cfg.Epoch
 	}
@@ -55,9 +65,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	pace := newPacer(cfg.Clients, cfg.maxSkew())
-	stopWake := context.AfterFunc(runCtx, pace.wake)
-	defer stopWake()
+	pace := newPacer(clock, cfg.Clients, cfg.maxSkew())
 
 	var procs atomic.Int64
 	procs.Store(int64(cfg.FirstProcess + cfg.Clients))
@@ -75,7 +83,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			gen: cfg.Workload.Generator(workloads.GenConfig{
 				Seed: cfg.Seed, Client: i, Variant: v, Peer: i / len(cfg.Variants), Peers: peers[v], Keys: cfg.Keys,
 			}),
-			limit: cfg.opsFor(i), deadline: deadline, carry: cfg.Bookmarks == BookmarksCarry,
+			limit: cfg.opsFor(i), deadline: deadline, carry: cfg.Bookmarks == BookmarksCarry, clock: clock,
 			rec: rec, pace: pace, procs: &procs, stats: &stats, proc: cfg.FirstProcess + i,
 			seen: keySet{w: cfg.Workload}, region: region(i), faults: cfg.ClientFaults,
 		}
@@ -84,15 +92,13 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		cfg.OnStart(rec.now)
 	}
 	stopProgress := reportProgress(cfg.Progress, &stats, cfg.Ops)
-	var wg sync.WaitGroup
+	wg := sim.NewGroup(clock)
 	for _, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(fmt.Sprintf("client %d", c.id), func() {
 			if err := c.run(runCtx); err != nil {
 				cancel(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	stopProgress()
@@ -110,7 +116,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	n, err := finalReads(context.WithoutCancel(ctx), cfg, rec, primary, clients, int(procs.Add(1)-1))
 	st.FinalReads = n
 	st.Processes = int(procs.Load()) - cfg.FirstProcess
-	st.Elapsed = time.Since(began)
+	st.Elapsed = clock.Now().Sub(began)
 	return st, err
 }
 
@@ -154,7 +160,11 @@ func setup(ctx context.Context, cfg Config, primary *d1.Database, dbs map[string
 	if !ok {
 		return nil
 	}
-	for r, db := range dbs {
+	for _, r := range d1.Regions { // in order: a map's would differ per run
+		db, ok := dbs[r]
+		if !ok {
+			continue
+		}
 		if _, err := db.WithSession(b).Prepare("SELECT 1").First(ctx); err != nil {
 			return fmt.Errorf("runner: waiting for the schema to reach %s: %w", r, err)
 		}

@@ -67,6 +67,7 @@ type raw struct {
 			Regions map[string]*rawLag `yaml:"regions"`
 		} `yaml:"replication"`
 		RoundTrip *rawLag `yaml:"round_trip"`
+		Time      string  `yaml:"time"`
 	} `yaml:"target"`
 	Faults []struct {
 		At       string `yaml:"at"`
@@ -285,7 +286,23 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		}
 	}
 	s.Target.Kind = DefaultTarget
+	defer func() {
+		// Only the embedded emulator can run on simulated time.
+		if s.Target.Time == "" {
+			s.Target.Time = TimeReal
+			if s.Target.Kind == "emulator" {
+				s.Target.Time = TimeSimulated
+			}
+		}
+	}()
 	if t := r.Target; t != nil {
+		if t.Time != "" {
+			v.oneOf("target.time", t.Time, []string{TimeSimulated, TimeReal})
+			if t.Time == TimeSimulated && t.Kind != "" && t.Kind != "emulator" {
+				v.fail("target.time", "a %s target runs on real time: only the embedded emulator can be simulated", t.Kind)
+			}
+			s.Target.Time = t.Time
+		}
 		if t.Kind != "" {
 			s.Target.Kind = t.Kind
 		}

@@ -49,7 +49,20 @@ type Target struct {
 	// Worker and the database (a Lag form). Real queries cross a network,
 	// which is what makes a read-then-write race wide enough to lose.
 	RoundTrip Lag `json:"round_trip"`
+	// Time is TimeSimulated (the default on the emulator) or TimeReal
+	// (the only choice for worker and rest targets).
+	Time string `json:"time"`
 }
+
+// Values of Target.Time.
+const (
+	// TimeSimulated runs the embedded emulator on a virtual clock with a
+	// seeded scheduler (package sim): the run replays byte for byte from
+	// its seed, and waiting on lag and round trips costs no wall time.
+	TimeSimulated = "simulated"
+	// TimeReal runs on the machine's clock, goroutines racing for real.
+	TimeReal = "real"
+)
 
 // Replication is the emulator's replication model: one lag for every
 // region, optionally overridden per region.

@@ -11,6 +11,7 @@ import (
 	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
@@ -119,7 +120,7 @@ func checkScenario(s, first *scenarios.Scenario) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if _, err := harness.NewNemesis(s); err != nil {
+	if _, err := harness.NewNemesis(s, sim.Real{}); err != nil {
 		return err
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
@@ -150,7 +151,7 @@ func (s *session) window(ctx context.Context, w int, sc *scenarios.Scenario, d t
 	if err != nil {
 		return err
 	}
-	nem, err := harness.NewNemesis(ws)
+	nem, err := harness.NewNemesis(ws, sim.Real{})
 	if err != nil {
 		return err
 	}
