@@ -157,11 +157,18 @@ func failure(msg string) bindingResult {
 }
 
 // bindingMessage is the error a binding request answers: D1's message
-// without the "D1_ERROR: " the binding puts back in front of it.
+// without the "D1_ERROR: " the binding puts back in front of it. A failure
+// whose outcome is unknown (a lost answer, a cancelled request) is D1's
+// "Network connection lost.", the transient message production gives for
+// it, so that the Worker, and d1check's clients, treat a write that failed
+// so as possibly done; the cause follows in parentheses.
 func bindingMessage(err error) string {
 	var e *d1.Error
 	if errors.As(err, &e) {
 		return strings.TrimPrefix(e.Message, string(d1.KindSQL)+": ")
+	}
+	if d1.Indeterminate(err) {
+		return "Network connection lost. (d1check emulator: " + err.Error() + ")"
 	}
 	return "d1check emulator: " + err.Error()
 }
