@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
@@ -167,7 +168,7 @@ func TestFidelityKeepsTheNewestBookmarkUnderPromiseAll(t *testing.T) {
 			t.Fatal(r.Error)
 		}
 	}
-	wctx, cancel := context.WithTimeout(ctx, 10e9)
+	wctx, cancel := contextWithTimeout(10 * time.Second)
 	defer cancel()
 	if err := s.emu.WaitReplicated(wctx); err != nil {
 		t.Fatal(err)

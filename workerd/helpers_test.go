@@ -137,3 +137,7 @@ func probe(t testing.TB, p *Process, region string, body map[string]any) probeAn
 	}
 	return a
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d)
+}
