@@ -62,6 +62,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Binary == "" {
 		return c, errors.New("workerd: Config.Binary is empty (use workerd.Find)")
 	}
+	if strings.ContainsRune(c.Binary, filepath.Separator) {
+		// workerd runs in its config's directory: a relative path must not
+		// be resolved from there.
+		abs, err := filepath.Abs(c.Binary)
+		if err != nil {
+			return c, fmt.Errorf("workerd: %w", err)
+		}
+		c.Binary = abs
+	}
 	if c.Dir == "" || c.Main == "" {
 		return c, errors.New("workerd: Config.Dir and Config.Main name the Worker's bundle; one is empty")
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -20,6 +21,9 @@ func binary(t testing.TB) string {
 	t.Helper()
 	p, err := Find("")
 	if err != nil {
+		if os.Getenv("D1CHECK_REQUIRE_WORKERD") != "" {
+			t.Fatalf("D1CHECK_REQUIRE_WORKERD is set: %v", err)
+		}
 		t.Skipf("no workerd (%v); scripts/test.sh installs it", err)
 	}
 	return p
