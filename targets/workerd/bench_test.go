@@ -1,9 +1,14 @@
 package workerd
 
 import (
+	"fmt"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +24,7 @@ func BenchmarkSessionOps(b *testing.B) {
 	b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
 	b.ResetTimer()
 	start := time.Now()
+	wcpu0, gcpu0 := cpuTime(b, tg.Process().Pid()), ownCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		n := next.Add(1)
 		db, _ := tg.Database(d1.Regions[int(n)%len(d1.Regions)])
@@ -35,7 +41,32 @@ func BenchmarkSessionOps(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "ops/s")
+	elapsed := time.Since(start)
+	wcpu, gcpu := cpuTime(b, tg.Process().Pid())-wcpu0, ownCPU()-gcpu0
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "ops/s")
+	// CPU per op does not depend on how loaded the machine is: two cores
+	// divided by their sum is the ops/s an idle machine could reach.
+	b.ReportMetric(float64(wcpu)/1e6/float64(b.N), "workerd-cpu-ms/op")
+	b.ReportMetric(float64(gcpu)/1e6/float64(b.N), "go-cpu-ms/op")
+}
+
+// cpuTime is the user+system CPU time process pid has used.
+func cpuTime(b *testing.B, pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)        // utime, field 14 of stat
+	st, _ := strconv.ParseInt(f[12], 10, 64)        // stime, field 15
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
+// ownCPU is the CPU time this process (clients, server, emulator) has used.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkAddedLatency is what workerd and HTTP add to each query: the
