@@ -28,16 +28,17 @@ func NewNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
 	return n, nil
 }
 
-// WireFaults makes n act during cfg's run: its schedule starts when the
+// wireFaults makes n act during cfg's run: its schedule starts when the
 // runner's traffic does (OnStart), recording each fault's start and end
 // through hw on the run's clock, and stops, repairing every active fault,
 // when the clients stop (ClientsDone), so no fault touches the final
-// reads. The runner asks n for client-side faults before each op. emu is
+// reads. The runner asks n for client-side faults before each op when n
+// was built for them (nemesis.Options.ClientFaults). emu is
 // the embedded emulator, nil for other targets. The returned function
 // reports the nemesis's error once the run is over: a fault that could not
 // be applied or recorded means the run was not the one the scenario asked
 // for. A nil n leaves cfg alone.
-func WireFaults(ctx context.Context, cfg *runner.Config, n *nemesis.Nemesis, emu *emulator.Emulator, hw *history.Writer) (result func() error) {
+func wireFaults(ctx context.Context, cfg *runner.Config, n *nemesis.Nemesis, emu *emulator.Emulator, hw *history.Writer) (result func() error) {
 	if n == nil {
 		return func() error { return nil }
 	}
@@ -46,7 +47,9 @@ func WireFaults(ctx context.Context, cfg *runner.Config, n *nemesis.Nemesis, emu
 		running *nemesis.Running
 		err     error
 	)
-	cfg.ClientFaults = n
+	if n.ClientSide() {
+		cfg.ClientFaults = n
+	}
 	cfg.OnStart = func(now func() int64) {
 		mu.Lock()
 		defer mu.Unlock()

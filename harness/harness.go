@@ -121,9 +121,16 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
 	}
-	faultErr := WireFaults(ctx, &cfg, f.n, f.emu, hw)
-	_, runErr := runner.Run(ctx, cfg)
-	return errors.Join(runErr, faultErr(), hw.Close(), file.Close())
+	_, err = traffic(ctx, cfg, f)
+	return errors.Join(err, hw.Close(), file.Close())
+}
+
+// traffic runs cfg with f's faults, recording both in cfg.History: the one
+// place a run's traffic and its faults meet.
+func traffic(ctx context.Context, cfg runner.Config, f fault) (runner.Stats, error) {
+	faultErr := wireFaults(ctx, &cfg, f.n, f.emu, cfg.History)
+	st, runErr := runner.Run(ctx, cfg)
+	return st, errors.Join(runErr, faultErr())
 }
 
 // NewHistoryWriter writes the header of s's history to w.

@@ -66,6 +66,10 @@ func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: newState(faults)}, nil
 }
 
+// ClientSide reports whether the runner must consult n before each op
+// (Options.ClientFaults): only then may it be a runner's ClientFaults.
+func (n *Nemesis) ClientSide() bool { return n.opts.ClientFaults }
+
 // check reports why f cannot run on the target, or is malformed.
 func check(f scenarios.Fault, opts Options) error {
 	switch f.Kind {

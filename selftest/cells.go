@@ -228,7 +228,8 @@ func runOf(workload, variant, bookmarks string, oneRegion bool) string {
 // tens of milliseconds of a run (a selftest run lasts a few hundred): a
 // request-timeout that loses answers before and after they run, a paused
 // region, a lag spike, replicas restarted from older snapshots and a slow
-// primary. drop-bookmark waits for the runner's seam (see nemesis).
+// primary. drop-bookmark is a client-side fault, which harness.Fresh's
+// server-side faults leave out.
 func allFaults() []scenarios.Fault {
 	ms := time.Millisecond
 	return []scenarios.Fault{
