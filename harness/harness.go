@@ -1,6 +1,9 @@
 // Package harness runs scenarios end to end: it builds the scenario's
-// target, drives the workload with the runner into a history file, reads
-// that file back, checks it and hands the checked run to the reports.
+// target, drives the workload with the runner (and the faults with the
+// nemesis) into a history file, reads that file back, checks it, judges
+// the checked run against the scenario's expectation and hands it to the
+// reports. It is the only package that wires those parts together:
+// commands, the selftest and the soak call it.
 //
 // The verdict is always derived from the history file, never from memory,
 // so `d1check check` on a saved history gives the same answer as the run
@@ -21,7 +24,6 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
-	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/workloads"
@@ -59,8 +61,8 @@ func (Catalog) Variants(workload string) ([]string, bool) {
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
 // A *ConfigError means the scenario cannot run here; any other error is a
 // failure of the harness or the target.
-func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (reports.Run, error) {
-	run := reports.Run{Scenario: s}
+func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
+	run := Run{Scenario: s}
 	w, err := workloads.Lookup(s.Workload)
 	if err != nil {
 		return run, &ConfigError{err}

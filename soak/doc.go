@@ -29,7 +29,7 @@
 // scenario (counts are exact, anomalies and porcupine visualizations are
 // capped), and a digest history holding the
 // kept anomalies' events and the nemesis events (capped), which is what the
-// final report is built from: one reports.Run per scenario of the mix,
+// final report is built from: one harness.Run per scenario of the mix,
 // whose Result merges its windows' results. Re-checking the whole file for
 // the report would need the whole history in memory; the report's charts
 // therefore show the faults and the anomalous operations, and its title

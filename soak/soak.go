@@ -89,8 +89,9 @@ func (s *session) run(ctx context.Context) error {
 			return err
 		}
 	}
-	s.res.Report = s.report(start)
-	return nil
+	var err error
+	s.res.Report, err = s.report(start)
+	return err
 }
 
 // window runs and checks window w.
@@ -145,18 +146,16 @@ func (s *session) count(sc *scenarios.Scenario, st runner.Stats, res *checker.Re
 
 // report is one run per scenario that ran, each with its merged result
 // and its digest history.
-func (s *session) report(start time.Time) *reports.Report {
-	r := &reports.Report{
-		Title: fmt.Sprintf("d1check soak: %d windows, %d ops (%d ok, %d fail, %d info) in %v; charts show faults and anomalous ops only",
-			s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, time.Since(start).Round(time.Second)),
-		Started: start,
-	}
+func (s *session) report(start time.Time) (*reports.Report, error) {
+	var runs []harness.Run
 	for _, sc := range s.order {
 		t := s.tallies[sc.File]
 		sj, _ := json.Marshal(sc) // it marshalled for the header already
 		h := &history.History{Header: s.series.Header(), Events: t.digest}
 		h.Header.Scenario = sj
-		r.Runs = append(r.Runs, reports.Run{Scenario: sc, HistoryPath: s.res.HistoryPath, History: h, Result: t.result})
+		runs = append(runs, harness.Run{Scenario: sc, HistoryPath: s.res.HistoryPath, History: h, Result: t.result})
 	}
-	return r
+	title := fmt.Sprintf("d1check soak: %d windows, %d ops (%d ok, %d fail, %d info) in %v; charts show faults and anomalous ops only",
+		s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, time.Since(start).Round(time.Second))
+	return harness.Report(title, start, "", runs)
 }

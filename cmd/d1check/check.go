@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/checker"
-	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/reports"
 	"github.com/spf13/cobra"
 )
@@ -91,16 +91,15 @@ func newReportCmd(g *globals) *cobra.Command {
 
 // checkFile reads and checks one history; a bad file is the user's (254).
 func checkFile(path string, timeout time.Duration) (*reports.Report, error) {
-	h, err := history.ReadFile(path)
+	run, err := harness.CheckFile(path, checker.Options{Timeout: timeout})
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	res, err := checker.Check(h, checker.Options{Timeout: timeout})
+	rep, err := harness.FileReport(run)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("%s: %w", path, err))
+		return nil, usageErr(err)
 	}
-	run := reports.Run{HistoryPath: path, History: h, Result: res}
-	return &reports.Report{Title: "d1check " + filepath.Base(path), Started: h.Header.StartedAt, Runs: []reports.Run{run}, Command: "d1check check " + path}, nil
+	return rep, nil
 }
 
 func printCheck(g *globals, rep *reports.Report) {

@@ -83,8 +83,8 @@ When $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.`,
 			}
 			var failed []string
 			for _, run := range rep.Runs {
-				if met, why := reports.Expectation(run); !met {
-					failed = append(failed, fmt.Sprintf("%s: %s", run.Scenario.Name, why))
+				if !run.Expect.Met {
+					failed = append(failed, fmt.Sprintf("%s: %s", run.Scenario.Name, run.Expect.Why))
 				}
 			}
 			if len(failed) > 0 {
@@ -109,7 +109,8 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		what = strings.TrimSuffix(filepath.Base(args[0]), ".yaml")
 	}
 	dir := outDir(f.out, what)
-	rep := &reports.Report{Title: "d1check " + what, Started: time.Now(), Command: "d1check " + strings.Join(append([]string{cmd.Name()}, args...), " ")}
+	started := time.Now()
+	var runs []harness.Run
 	if f.ops < 0 {
 		return nil, "", usagef("--ops %d: want a positive op count, or 0 to keep each scenario's", f.ops)
 	}
@@ -139,10 +140,14 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
 		}
 		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
-		rep.Runs = append(rep.Runs, run)
+		runs = append(runs, run)
 		if !f.json {
-			printRun(g, run)
+			printRun(g, s.Name, run.Result, harness.Expectation(run))
 		}
+	}
+	rep, err := harness.Report("d1check "+what, started, "d1check "+strings.Join(append([]string{cmd.Name()}, args...), " "), runs)
+	if err != nil {
+		return nil, "", harnessErr(err)
 	}
 	if err := reports.WriteAll(dir, rep); err != nil {
 		return nil, "", harnessErr(err)
@@ -158,9 +163,9 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 	return rep, dir, nil
 }
 
-// printRun prints one scenario's line and its anomaly kinds.
-func printRun(g *globals, run reports.Run) {
-	res := run.Result
+// printRun prints one scenario's line and its anomaly kinds, and whether
+// it met the expectation its scenario stated.
+func printRun(g *globals, name string, res *checker.Result, e reports.Expect) {
 	kinds := map[checker.Kind]int{}
 	for _, a := range res.Anomalies {
 		kinds[a.Kind]++
@@ -169,12 +174,12 @@ func printRun(g *globals, run reports.Run) {
 	for _, c := range res.Checks {
 		total += c.Anomalies
 	}
-	fmt.Fprintf(g.stdout, "%-44s %-8s %d anomalies", run.Scenario.Name, res.Verdict, total)
-	if run.Scenario.Expect != nil {
-		if met, why := reports.Expectation(run); met {
+	fmt.Fprintf(g.stdout, "%-44s %-8s %d anomalies", name, res.Verdict, total)
+	if e.Stated {
+		if e.Met {
 			fmt.Fprint(g.stdout, "  (as expected)")
 		} else {
-			fmt.Fprintf(g.stdout, "  (NOT as expected: %s)", why)
+			fmt.Fprintf(g.stdout, "  (NOT as expected: %s)", e.Why)
 		}
 	}
 	fmt.Fprintln(g.stdout)
