@@ -21,11 +21,20 @@ func NewNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
 	if len(s.Faults) == 0 {
 		return nil, nil
 	}
-	n, err := nemesis.New(s.Faults, nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
+	n, err := nemesis.New(Faults(s.Faults), nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: %w", s.File, err)}
 	}
 	return n, nil
+}
+
+// Faults is a scenario's fault schedule as the nemesis takes it.
+func Faults(fs []scenarios.Fault) []nemesis.Fault {
+	out := make([]nemesis.Fault, len(fs))
+	for i, f := range fs {
+		out[i] = nemesis.Fault{At: f.At, Kind: f.Kind, Region: f.Region, For: f.For, Lag: f.Lag, Delay: f.Delay, Snapshot: f.Snapshot}
+	}
+	return out
 }
 
 // wireFaults makes n act during cfg's run: its schedule starts when the

@@ -13,7 +13,6 @@ import (
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
-	"github.com/d1check/d1check/scenarios"
 )
 
 // Fresh is one run on an embedded emulator of its own, recorded in memory
@@ -33,7 +32,7 @@ type Fresh struct {
 	// Faults act on the emulator, server-side only, while the clients run
 	// (and are recorded as nemesis events); none of them may need the
 	// runner's client-side seam, so drop-bookmark is refused.
-	Faults []scenarios.Fault
+	Faults []nemesis.Fault
 	// Check bounds the checker.
 	Check checker.Options
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
-	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/users"
 )
@@ -24,7 +23,7 @@ func TestFreshKeepsItsFaults(t *testing.T) {
 		Region:   "WEUR",
 		Runner: runner.Config{Workload: users.Workload{}, Clients: 6, Ops: 300, Seed: 3, Keys: workloads.KeySpace{Count: 5, Hot: 0.5, HotKeys: 1},
 			Variants: []string{workloads.Atomic}, Bookmarks: runner.BookmarksNone},
-		Faults: []scenarios.Fault{
+		Faults: []nemesis.Fault{
 			{Kind: nemesis.PauseReplication, Region: "WEUR", For: 20 * ms},
 			{At: 5 * ms, Kind: nemesis.RequestTimeout, For: 20 * ms},
 		},
@@ -42,7 +41,7 @@ func TestFreshKeepsItsFaults(t *testing.T) {
 	if res.Verdict != checker.Valid {
 		t.Errorf("correct code under faults: %s: %v", res.Verdict, res.Anomalies)
 	}
-	f.Faults = []scenarios.Fault{{Kind: nemesis.DropBookmark}}
+	f.Faults = []nemesis.Fault{{Kind: nemesis.DropBookmark}}
 	if _, _, err := RunFresh(context.Background(), f); err == nil {
 		t.Error("drop-bookmark in a fresh run: no error, want it refused (it needs the runner's client-side seam)")
 	}

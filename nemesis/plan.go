@@ -8,10 +8,24 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/scenarios"
 )
 
-// Fault kinds, as scenario files spell them (scenarios.FaultKinds).
+// Fault is one scheduled fault: Kind starts At into the run and lasts For
+// (0: until the run's clients stop; restart-replica is instantaneous).
+// Region "" means every region, or the primary.
+type Fault struct {
+	At     time.Duration
+	Kind   string
+	Region string
+	For    time.Duration
+	// Lag is the lag during a lag-spike; Delay the added latency of a
+	// slow-primary; Snapshot how many commits back a restart-replica goes.
+	Lag      time.Duration
+	Delay    time.Duration
+	Snapshot int
+}
+
+// Fault kinds, as scenario files spell them.
 const (
 	PauseReplication = "pause-replication"
 	LagSpike         = "lag-spike"
@@ -20,6 +34,9 @@ const (
 	RequestTimeout   = "request-timeout"
 	DropBookmark     = "drop-bookmark"
 )
+
+// Kinds are every fault kind, in the order they are documented.
+var Kinds = []string{PauseReplication, LagSpike, RestartReplica, SlowPrimary, RequestTimeout, DropBookmark}
 
 // clientSide are the faults a runner applies on the client's side of the
 // wire, so they work on any target whose runner supports them.
@@ -41,14 +58,14 @@ type Options struct {
 // in the emulator's Config before emulator.New, then Run (or Start) it for
 // the length of the run.
 type Nemesis struct {
-	faults []scenarios.Fault
+	faults []Fault
 	opts   Options
 	state  *state
 }
 
 // New validates faults against opts. Every problem is reported, each
 // naming its fault as faults[i], before anything runs.
-func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
+func New(faults []Fault, opts Options) (*Nemesis, error) {
 	var errs []error
 	switch opts.Target {
 	case "emulator", "worker", "rest":
@@ -63,7 +80,7 @@ func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("nemesis: %w", err)
 	}
-	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: newState(faults)}, nil
+	return &Nemesis{faults: append([]Fault(nil), faults...), opts: opts, state: newState(faults)}, nil
 }
 
 // ClientSide reports whether the runner must consult n before each op
@@ -71,7 +88,7 @@ func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 func (n *Nemesis) ClientSide() bool { return n.opts.ClientFaults }
 
 // check reports why f cannot run on the target, or is malformed.
-func check(f scenarios.Fault, opts Options) error {
+func check(f Fault, opts Options) error {
 	switch f.Kind {
 	case PauseReplication, RestartReplica:
 	case LagSpike:
@@ -84,7 +101,7 @@ func check(f scenarios.Fault, opts Options) error {
 		}
 	case RequestTimeout, DropBookmark:
 	default:
-		return fmt.Errorf("unknown fault kind (known: %v)", scenarios.FaultKinds)
+		return fmt.Errorf("unknown fault kind (known: %v)", Kinds)
 	}
 	switch {
 	case f.At < 0 || f.For < 0 || f.Lag < 0 || f.Delay < 0:
