@@ -48,7 +48,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 					return harnessErr(err)
 				}
 			} else {
-				printCheck(g, rep)
+				reports.WriteCheckText(g.stdout, rep.Runs[0])
 			}
 			return verdictErr(rep.Verdict())
 		},
@@ -100,20 +100,6 @@ func checkFile(path string, timeout time.Duration) (*reports.Report, error) {
 		return nil, usageErr(err)
 	}
 	return rep, nil
-}
-
-func printCheck(g *globals, rep *reports.Report) {
-	run := rep.Runs[0]
-	if run.History.Truncated {
-		fmt.Fprintf(g.stdout, "note: the file was cut off mid-line; %d operations without a completion count as indeterminate\n", run.History.Synthesized)
-	}
-	for _, c := range run.Result.Checks {
-		fmt.Fprintf(g.stdout, "%-20s %-8s %d %s checked, %d failed, %d anomalies\n", c.Name, c.Verdict, c.Checked, c.Unit, c.Failed, c.Anomalies)
-	}
-	for _, a := range run.Result.Anomalies {
-		fmt.Fprintf(g.stdout, "  %s: %s\n", a.Kind, a.Explanation)
-	}
-	fmt.Fprintf(g.stdout, "verdict: %s\n", rep.Verdict())
 }
 
 func writeFile(path string, fill func(*os.File) error) error {

@@ -142,7 +142,7 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
 		runs = append(runs, run)
 		if !f.json {
-			printRun(g, s.Name, run.Result, harness.Expectation(run))
+			reports.WriteRunLine(g.stdout, s.Name, run.Result, harness.Expectation(run))
 		}
 	}
 	rep, err := harness.Report("d1check "+what, started, "d1check "+strings.Join(append([]string{cmd.Name()}, args...), " "), runs)
@@ -161,43 +161,6 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		fmt.Fprintf(g.stdout, "\nverdict: %s\nreport: %s\n", rep.Verdict(), filepath.Join(dir, "index.html"))
 	}
 	return rep, dir, nil
-}
-
-// printRun prints one scenario's line and its anomaly kinds, and whether
-// it met the expectation its scenario stated.
-func printRun(g *globals, name string, res *checker.Result, e reports.Expect) {
-	kinds := map[checker.Kind]int{}
-	for _, a := range res.Anomalies {
-		kinds[a.Kind]++
-	}
-	total := 0
-	for _, c := range res.Checks {
-		total += c.Anomalies
-	}
-	fmt.Fprintf(g.stdout, "%-44s %-8s %d anomalies", name, res.Verdict, total)
-	if e.Stated {
-		if e.Met {
-			fmt.Fprint(g.stdout, "  (as expected)")
-		} else {
-			fmt.Fprintf(g.stdout, "  (NOT as expected: %s)", e.Why)
-		}
-	}
-	fmt.Fprintln(g.stdout)
-	for _, a := range firstOfEachKind(res.Anomalies) {
-		fmt.Fprintf(g.stdout, "    %s (%d): %s\n", a.Kind, kinds[a.Kind], a.Explanation)
-	}
-}
-
-func firstOfEachKind(as []checker.Anomaly) []checker.Anomaly {
-	seen := map[checker.Kind]bool{}
-	var out []checker.Anomaly
-	for _, a := range as {
-		if !seen[a.Kind] {
-			seen[a.Kind] = true
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // verdictErr maps a verdict to the exit code Jepsen would use.
