@@ -12,24 +12,24 @@ import (
 	"github.com/d1check/d1check/scenarios"
 )
 
-// NewNemesis validates s's faults against its target, before anything
+// newNemesis validates s's faults against its target, before anything
 // runs: a fault the target cannot suffer (pausing replication on workerd)
 // is a *ConfigError naming the file and faults[i]. It returns nil for a
 // scenario without faults, so runs without faults have no hooks at all.
 // The runner applies client-side faults, so they work on every target.
-func NewNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
+func newNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
 	if len(s.Faults) == 0 {
 		return nil, nil
 	}
-	n, err := nemesis.New(Faults(s.Faults), nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
+	n, err := nemesis.New(nemesisFaults(s.Faults), nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: %w", s.File, err)}
 	}
 	return n, nil
 }
 
-// Faults is a scenario's fault schedule as the nemesis takes it.
-func Faults(fs []scenarios.Fault) []nemesis.Fault {
+// nemesisFaults is a scenario's fault schedule as the nemesis takes it.
+func nemesisFaults(fs []scenarios.Fault) []nemesis.Fault {
 	out := make([]nemesis.Fault, len(fs))
 	for i, f := range fs {
 		out[i] = nemesis.Fault{At: f.At, Kind: f.Kind, Region: f.Region, For: f.For, Lag: f.Lag, Delay: f.Delay, Snapshot: f.Snapshot}

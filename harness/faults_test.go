@@ -69,8 +69,8 @@ func TestFaultKindsAgree(t *testing.T) {
 	}
 	f := scenarios.Fault{At: 1, Kind: nemesis.LagSpike, Region: "WEUR", For: 2, Lag: 3, Delay: 4, Snapshot: 5}
 	want := nemesis.Fault{At: 1, Kind: nemesis.LagSpike, Region: "WEUR", For: 2, Lag: 3, Delay: 4, Snapshot: 5}
-	if got := Faults([]scenarios.Fault{f}); len(got) != 1 || got[0] != want {
-		t.Errorf("Faults(%+v) = %+v, want %+v", f, got, want)
+	if got := nemesisFaults([]scenarios.Fault{f}); len(got) != 1 || got[0] != want {
+		t.Errorf("nemesisFaults(%+v) = %+v, want %+v", f, got, want)
 	}
 }
 

@@ -67,7 +67,7 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err != nil {
 		return run, &ConfigError{err}
 	}
-	nem, err := NewNemesis(s)
+	nem, err := newNemesis(s)
 	if err != nil {
 		return run, err
 	}
@@ -114,11 +114,11 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 		return err
 	}
 	defer file.Close()
-	hw, err := NewHistoryWriter(file, s)
+	hw, err := newHistoryWriter(file, s)
 	if err != nil {
 		return err
 	}
-	cfg := RunnerConfig(s, w, target, hw)
+	cfg := runnerConfig(s, w, target, hw)
 	cfg.Progress = opts.Progress
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
@@ -135,8 +135,8 @@ func traffic(ctx context.Context, cfg runner.Config, f fault) (runner.Stats, err
 	return st, errors.Join(runErr, faultErr())
 }
 
-// NewHistoryWriter writes the header of s's history to w.
-func NewHistoryWriter(w io.Writer, s *scenarios.Scenario) (*history.Writer, error) {
+// newHistoryWriter writes the header of s's history to w.
+func newHistoryWriter(w io.Writer, s *scenarios.Scenario) (*history.Writer, error) {
 	scenarioJSON, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
@@ -144,10 +144,10 @@ func NewHistoryWriter(w io.Writer, s *scenarios.Scenario) (*history.Writer, erro
 	return history.NewWriter(w, history.Header{Scenario: scenarioJSON, Target: s.Target.Kind, Seed: s.Seed, StartedAt: time.Now().UTC()})
 }
 
-// RunnerConfig is the run s describes, of workload w on target, recorded
+// runnerConfig is the run s describes, of workload w on target, recorded
 // in hw. Callers add what is not the scenario's: progress, faults, a soak's
-// clock and namespace.
-func RunnerConfig(s *scenarios.Scenario, w workloads.Workload, target runner.Target, hw *history.Writer) runner.Config {
+// clock and namespace (a Series).
+func runnerConfig(s *scenarios.Scenario, w workloads.Workload, target runner.Target, hw *history.Writer) runner.Config {
 	return runner.Config{
 		Workload:  w,
 		Target:    target,

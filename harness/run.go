@@ -19,7 +19,7 @@ import (
 type Run struct {
 	// Scenario may be nil when a run is made from a history file alone;
 	// the scenario is then read from the history's header (see
-	// ScenarioOf).
+	// scenarioOf).
 	Scenario    *scenarios.Scenario
 	HistoryPath string
 	History     *history.History
@@ -41,10 +41,10 @@ func CheckFile(path string, opts checker.Options) (Run, error) {
 	return Run{HistoryPath: path, History: h, Result: res}, nil
 }
 
-// ScenarioOf returns the run's scenario: Run.Scenario, else the one
+// scenarioOf returns the run's scenario: Run.Scenario, else the one
 // recorded in the history header, else nil. A header scenario that does not
 // decode is reported as an error rather than silently dropped.
-func ScenarioOf(run Run) (*scenarios.Scenario, error) {
+func scenarioOf(run Run) (*scenarios.Scenario, error) {
 	if run.Scenario != nil {
 		return run.Scenario, nil
 	}
@@ -68,11 +68,11 @@ var defaultExpect = scenarios.Expect{Verdict: string(checker.Valid)}
 // kind found is in expect.anomalies or expect.allow (order and repetition do
 // not matter). A scenario without expect is held to {verdict: valid,
 // anomalies: []}; a run whose header scenario does not decode is held to
-// that too (ScenarioOf reports the error). The result's Why is one
+// that too (scenarioOf reports the error). The result's Why is one
 // sentence a report can print either way.
 func Expectation(run Run) reports.Expect {
 	exp, stated := defaultExpect, false
-	if s, _ := ScenarioOf(run); s != nil && s.Expect != nil {
+	if s, _ := scenarioOf(run); s != nil && s.Expect != nil {
 		exp, stated = *s.Expect, true
 	}
 	e := reports.Expect{Verdict: exp.Verdict, Anomalies: kindSet(exp.Anomalies), Allow: kindSet(exp.Allow), Stated: stated}
@@ -150,7 +150,7 @@ func minus(a, b []string) []string {
 func Report(title string, started time.Time, command string, runs []Run) (*reports.Report, error) {
 	r := &reports.Report{Title: title, Started: started, Command: command}
 	for _, run := range runs {
-		s, err := ScenarioOf(run)
+		s, err := scenarioOf(run)
 		if err != nil {
 			return nil, err
 		}

@@ -75,16 +75,16 @@ func TestExpectation(t *testing.T) {
 func TestScenarioFromHistoryHeader(t *testing.T) {
 	h := &history.History{Header: history.Header{Scenario: []byte(`{"name":"from-header","workload":"magic-codes","expect":{"verdict":"invalid"}}`)}}
 	run := Run{HistoryPath: filepath.Join("out", "x", "history.jsonl"), History: h, Result: &checker.Result{Verdict: checker.Valid}}
-	s, err := ScenarioOf(run)
+	s, err := scenarioOf(run)
 	if err != nil || s == nil || s.Name != "from-header" || s.Workload != "magic-codes" {
-		t.Fatalf("ScenarioOf = %+v, %v", s, err)
+		t.Fatalf("scenarioOf = %+v, %v", s, err)
 	}
 	rep, err := Report("t", h.Header.StartedAt, "c", []Run{run})
 	if err != nil || rep.Runs[0].Scenario.Name != "from-header" || rep.Runs[0].Expect.Met || !rep.Runs[0].Expect.Stated {
 		t.Fatalf("Report = %+v, %v: want the header's scenario, held to its expect (invalid), not met", rep, err)
 	}
 	h.Header.Scenario = []byte(`{"name": 12}`)
-	if _, err := ScenarioOf(run); err == nil {
+	if _, err := scenarioOf(run); err == nil {
 		t.Fatal("a header scenario of the wrong shape decoded silently")
 	}
 	if _, err := Report("t", h.Header.StartedAt, "c", []Run{run}); err == nil {

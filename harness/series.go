@@ -144,7 +144,7 @@ func (se *Series) Run(ctx context.Context, s *scenarios.Scenario, r SeriesRun) (
 	if err != nil {
 		return Segment{}, &ConfigError{err}
 	}
-	nem, err := NewNemesis(s)
+	nem, err := newNemesis(s)
 	if err != nil {
 		return Segment{}, err
 	}
@@ -153,7 +153,7 @@ func (se *Series) Run(ctx context.Context, s *scenarios.Scenario, r SeriesRun) (
 		se.hooks.set(&h)
 		defer se.hooks.set(nil)
 	}
-	cfg := RunnerConfig(s, w, se.emu.Database, se.hw)
+	cfg := runnerConfig(s, w, se.emu.Database, se.hw)
 	cfg.Epoch, cfg.FirstProcess, cfg.Namespace, cfg.Progress = se.epoch, se.nextPID, r.Namespace, r.Progress
 	from, first := se.out.n, se.hw.Len()
 	st, err := traffic(ctx, cfg, fault{nem, se.emu})
@@ -223,12 +223,12 @@ func seriesScenario(s, first *scenarios.Scenario) error {
 	if err != nil {
 		return err
 	}
-	cfg := RunnerConfig(s, w, func(string) (*d1.Database, error) { return nil, nil }, nil)
+	cfg := runnerConfig(s, w, func(string) (*d1.Database, error) { return nil, nil }, nil)
 	cfg.Ops, cfg.Duration = 0, time.Second // a series' runs are bounded by time
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if _, err := NewNemesis(s); err != nil {
+	if _, err := newNemesis(s); err != nil {
 		return err
 	}
 	return nil
