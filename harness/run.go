@@ -154,6 +154,7 @@ func Report(title string, started time.Time, command string, runs []Run) (*repor
 		if err != nil {
 			return nil, err
 		}
+		run.Scenario = s
 		r.Runs = append(r.Runs, reports.Run{Scenario: s, HistoryPath: run.HistoryPath, History: run.History, Result: run.Result, Expect: Expectation(run)})
 	}
 	return r, nil
