@@ -21,7 +21,7 @@ func newNemesis(s *scenarios.Scenario) (*nemesis.Nemesis, error) {
 	if len(s.Faults) == 0 {
 		return nil, nil
 	}
-	n, err := nemesis.New(nemesisFaults(s.Faults), nemesis.Options{Target: s.Target.Kind, ClientFaults: true})
+	n, err := nemesis.New(nemesisFaults(s.Faults), nemesis.Options{Target: s.Target.Kind, Emulated: scenarios.Emulated(s.Target.Kind), ClientFaults: true})
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: %w", s.File, err)}
 	}

@@ -45,7 +45,7 @@ func RunFresh(ctx context.Context, f Fresh) (*history.History, *checker.Result, 
 	var nem *nemesis.Nemesis
 	if len(f.Faults) > 0 {
 		var err error
-		if nem, err = nemesis.New(f.Faults, nemesis.Options{Target: "emulator"}); err != nil {
+		if nem, err = nemesis.New(f.Faults, nemesis.Options{Target: "emulator", Emulated: true}); err != nil {
 			return nil, nil, &ConfigError{err}
 		}
 		f.Emulator.Hooks = nem.Hooks(f.Emulator.Hooks)

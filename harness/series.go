@@ -213,7 +213,7 @@ func ValidateSeries(ss []*scenarios.Scenario) error {
 }
 
 func seriesScenario(s, first *scenarios.Scenario) error {
-	if s.Target.Kind != "emulator" {
+	if s.Target.Kind != scenarios.TargetEmulator {
 		return fmt.Errorf("target %s: a soak runs on the embedded emulator only", s.Target.Kind)
 	}
 	if !reflect.DeepEqual(s.Target, first.Target) {

@@ -23,14 +23,14 @@ func TestNewRefuses(t *testing.T) {
 		{[]Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}}, Options{Target: "worker"},
 			"faults[0] (pause-replication at 0s): target worker cannot be made to pause-replication"},
 		{[]Fault{{Kind: SlowPrimary, Delay: time.Millisecond}}, Options{Target: "rest", ClientFaults: true}, "target rest cannot"},
-		{[]Fault{{Kind: DropBookmark}}, Options{Target: "emulator"}, "does not support client faults"},
+		{[]Fault{{Kind: DropBookmark}}, Options{Target: "emulator", Emulated: true}, "does not support client faults"},
 		{[]Fault{{Kind: RequestTimeout}}, Options{Target: "worker"}, "request-timeout on target worker needs a runner"},
-		{[]Fault{{Kind: LagSpike, Region: "WEUR"}}, Options{Target: "emulator"}, "lag-spike needs a positive lag"},
-		{[]Fault{{Kind: SlowPrimary}}, Options{Target: "emulator"}, "slow-primary needs a positive delay"},
-		{[]Fault{{Kind: "flood"}}, Options{Target: "emulator"}, "unknown fault kind"},
-		{[]Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator"}, `unknown region "MARS"`},
-		{nil, Options{Target: "workerd"}, `target "workerd"`},
-		{[]Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator"},
+		{[]Fault{{Kind: LagSpike, Region: "WEUR"}}, Options{Target: "emulator", Emulated: true}, "lag-spike needs a positive lag"},
+		{[]Fault{{Kind: SlowPrimary}}, Options{Target: "emulator", Emulated: true}, "slow-primary needs a positive delay"},
+		{[]Fault{{Kind: "flood"}}, Options{Target: "emulator", Emulated: true}, "unknown fault kind"},
+		{[]Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator", Emulated: true}, `unknown region "MARS"`},
+		{nil, Options{}, "no target"},
+		{[]Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator", Emulated: true},
 			fmt.Sprintf("the emulator keeps snapshots for the last %d commits", emulator.DefaultSnapshotWindow)},
 	}
 	for _, c := range cases {
@@ -38,6 +38,10 @@ func TestNewRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New(%+v, %+v) = %v, want an error containing %q", c.faults, c.opts, err, c.want)
 		}
+	}
+	server := []Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}, {Kind: SlowPrimary, Delay: time.Millisecond}}
+	if _, err := New(server, Options{Target: "workerd", Emulated: true}); err != nil {
+		t.Errorf("server-side faults on workerd, whose database is the emulator: %v", err)
 	}
 	ok := []Fault{{Kind: RequestTimeout, For: time.Second}, {Kind: DropBookmark, At: time.Second}}
 	if _, err := New(ok, Options{Target: "worker", ClientFaults: true}); err != nil {
@@ -78,7 +82,7 @@ func next(t *testing.T, ch chan Value) Value {
 // setup builds a nemesis for faults and an emulator with its hooks.
 func setup(t *testing.T, faults ...Fault) (*Nemesis, *emulator.Emulator) {
 	t.Helper()
-	n, err := New(faults, Options{Target: "emulator"})
+	n, err := New(faults, Options{Target: "emulator", Emulated: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +269,7 @@ func TestClientSeamsAndLag(t *testing.T) {
 	if err == nil {
 		t.Fatal("a lag spike on a worker was accepted")
 	}
-	n, err = New(faults, Options{Target: "emulator", ClientFaults: true})
+	n, err = New(faults, Options{Target: "emulator", Emulated: true, ClientFaults: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,9 +44,12 @@ var clientSide = map[string]bool{RequestTimeout: true, DropBookmark: true}
 
 // Options say what the faults will run against.
 type Options struct {
-	// Target is the scenario's target kind: "emulator", "worker" or "rest".
-	// Only the emulator can pause, lag, restart or slow itself.
+	// Target names the target in messages (a scenario's target kind).
 	Target string
+	// Emulated says the target's database is d1check's own emulator
+	// (targets emulator and workerd): only it can be made to pause, lag,
+	// restart or slow itself, and lose answers server-side.
+	Emulated bool
 	// ClientFaults says the runner consults Nemesis.DropBookmark and
 	// Nemesis.RequestDeadline before each op. Without it, drop-bookmark is
 	// refused everywhere and request-timeout everywhere but the emulator,
@@ -67,10 +70,8 @@ type Nemesis struct {
 // naming its fault as faults[i], before anything runs.
 func New(faults []Fault, opts Options) (*Nemesis, error) {
 	var errs []error
-	switch opts.Target {
-	case "emulator", "worker", "rest":
-	default:
-		errs = append(errs, fmt.Errorf("target %q: want emulator, worker or rest", opts.Target))
+	if opts.Target == "" {
+		errs = append(errs, errors.New("no target"))
 	}
 	for i, f := range faults {
 		if err := check(f, opts); err != nil {
@@ -114,9 +115,9 @@ func check(f Fault, opts Options) error {
 		return fmt.Errorf("unknown region %q (want one of %v)", f.Region, d1.Regions)
 	case f.Kind == DropBookmark && !opts.ClientFaults:
 		return errors.New("drop-bookmark is applied by the runner between a client's requests, and this runner does not support client faults")
-	case opts.Target != "emulator" && !clientSide[f.Kind]:
-		return fmt.Errorf("target %s cannot be made to %s: only the embedded emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
-	case opts.Target != "emulator" && f.Kind == RequestTimeout && !opts.ClientFaults:
+	case !opts.Emulated && !clientSide[f.Kind]:
+		return fmt.Errorf("target %s cannot be made to %s: only d1check's own emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
+	case !opts.Emulated && f.Kind == RequestTimeout && !opts.ClientFaults:
 		return fmt.Errorf("request-timeout on target %s needs a runner that gives ops a deadline, and this runner does not support client faults", opts.Target)
 	}
 	return nil
