@@ -41,6 +41,10 @@ type Result struct {
 	Results []Row `json:"results"`
 	Success bool  `json:"success"`
 	Meta    Meta  `json:"meta"`
+	// Columns are the result's column names in the statement's order, when
+	// the target knows them (the emulator does): a Row is a map and loses
+	// the order, which the binding's raw() and ROWS_AND_COLUMNS keep.
+	Columns []string `json:"-"`
 }
 
 // Meta is D1's result meta. ServedByRegion and ServedByPrimary are what a

@@ -89,12 +89,12 @@ func (in *instance) run(q d1.Query, h hooks) (d1.Result, error) {
 				return d1.Result{}, err
 			}
 		}
-		rows, err := execPart(p, q.Params)
+		rows, cols, err := execPart(p, q.Params)
 		if err != nil {
 			return d1.Result{}, sqlError(err)
 		}
 		if rows != nil {
-			res.Results = rows
+			res.Results, res.Columns = rows, cols
 		}
 		if p.info.write {
 			wrote = true
@@ -133,20 +133,20 @@ func checkParamCount(parts []*part, n int) error {
 }
 
 // execPart binds params, steps the statement to completion and returns
-// its rows (nil for a statement that returns no columns).
-func execPart(p *part, params []any) ([]d1.Row, error) {
+// its rows and column names (nil for a statement that returns no columns).
+func execPart(p *part, params []any) ([]d1.Row, []string, error) {
 	st := p.stmt
 	defer st.ClearBindings()
 	defer st.Reset()
 	for i := 0; i < st.BindParamCount(); i++ {
 		if err := bind(st, i+1, params[i]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	cols := st.ColumnCount()
 	if cols == 0 {
 		_, err := stepAll(st, nil)
-		return nil, err
+		return nil, nil, err
 	}
 	names := make([]string, cols)
 	for i := range names {
@@ -154,7 +154,7 @@ func execPart(p *part, params []any) ([]d1.Row, error) {
 	}
 	rows := []d1.Row{}
 	_, err := stepAll(st, func(st *sqlite.Stmt) { rows = append(rows, readRow(st, names)) })
-	return rows, err
+	return rows, names, err
 }
 
 func bind(st *sqlite.Stmt, i int, v any) error {
