@@ -61,10 +61,6 @@ func (Catalog) Variants(workload string) ([]string, bool) {
 // failure of the harness or the target.
 func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (reports.Run, error) {
 	run := reports.Run{Scenario: s}
-	w, err := workloads.Lookup(s.Workload)
-	if err != nil {
-		return run, &ConfigError{err}
-	}
 	nem, err := NewNemesis(s)
 	if err != nil {
 		return run, err
@@ -73,17 +69,27 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if nem != nil {
 		hooks = nem.Hooks(hooks)
 	}
-	target, emu, closeTarget, err := openTarget(ctx, s, hooks)
+	t, err := openTarget(ctx, s, hooks)
 	if err != nil {
 		return run, err
 	}
-	defer closeTarget()
+	defer t.close()
+	w, err := t.workload(s)
+	if err != nil {
+		return run, err
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return run, err
 	}
 	run.HistoryPath = filepath.Join(dir, "history.jsonl")
-	if err := record(ctx, s, w, target, fault{nem, emu}, run.HistoryPath, opts); err != nil {
+	if err := t.setup(ctx); err != nil {
+		return run, err
+	}
+	if err := record(ctx, s, w, t.db, fault{nem, t.emu}, run.HistoryPath, opts); err != nil {
+		return run, err
+	}
+	if err := t.saveTrace(dir); err != nil {
 		return run, err
 	}
 	h, err := history.ReadFile(run.HistoryPath)
@@ -91,6 +97,9 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 		return run, fmt.Errorf("re-reading the history just written: %w", err)
 	}
 	run.History = h
+	if err := t.routesAnswered(h); err != nil {
+		return run, err
+	}
 	run.Result, err = checker.Check(h, opts.Check)
 	if err != nil {
 		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)

@@ -31,7 +31,7 @@ type TargetError struct{ Err error }
 func (e *TargetError) Error() string { return e.Err.Error() }
 func (e *TargetError) Unwrap() error { return e.Err }
 
-// openTarget builds the scenario's database and checks it answers, so that
+// openDatabase builds the scenario's database and checks it answers, so that
 // a run that cannot reach the database fails before traffic instead of
 // recording a history of failures (which could never be called valid, but
 // would waste the run).
@@ -39,7 +39,7 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // hooks are installed in an embedded emulator (the nemesis's); the
 // emulator is returned too, nil for other targets, for the nemesis to act
 // on.
-func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks) (runner.Target, *emulator.Emulator, func(), error) {
+func openDatabase(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks) (runner.Target, *emulator.Emulator, func(), error) {
 	switch s.Target.Kind {
 	case "emulator":
 		cfg := EmulatorConfig(s)
@@ -79,7 +79,7 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 		db := c.Database()
 		return func(string) (*d1.Database, error) { return db, nil }, nil, func() {}, nil
 	}
-	return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want emulator, worker or rest", s.File, s.Target.Kind)}
+	return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want %v", s.File, s.Target.Kind, scenarios.TargetKinds)}
 }
 
 // EmulatorConfig is the emulator a scenario's target section describes.

@@ -10,14 +10,18 @@
 // names the file, line and field, before anything runs.
 package scenarios
 
-import "time"
+import (
+	"time"
+
+	"github.com/d1check/d1check/workloads/webapp"
+)
 
 // Scenario is one parsed, validated scenario file.
 type Scenario struct {
 	Name      string   `json:"name"`
 	Workload  string   `json:"workload"`
 	Variants  []string `json:"variants"`
-	Bookmarks string   `json:"bookmarks"` // "none" | "carry"
+	Bookmarks string   `json:"bookmarks"` // "none" | "carry" (an http workload: carry when it has a header or cookie)
 	Clients   int      `json:"clients"`
 	// Exactly one of Ops and Duration is set.
 	Ops      int           `json:"ops,omitempty"`
@@ -27,6 +31,8 @@ type Scenario struct {
 	Faults   []Fault       `json:"faults,omitempty"`
 	Seed     int64         `json:"seed"`
 	Expect   *Expect       `json:"expect,omitempty"`
+	// HTTP is the declared traffic of an http workload (Workload "http").
+	HTTP *webapp.Spec `json:"http,omitempty"`
 	// File is where the scenario was read from ("builtin:gate/users-atomic.yaml"
 	// for an embedded one).
 	File string `json:"file"`
@@ -42,8 +48,11 @@ type Keys struct {
 
 // Target is where the traffic goes.
 type Target struct {
-	Kind        string      `json:"kind"` // "emulator" | "worker" | "rest"
-	URL         string      `json:"url,omitempty"`
+	Kind string `json:"kind"` // "emulator" | "worker" | "rest" | "app"
+	URL  string `json:"url,omitempty"`
+	// Dir is an app target's wrangler project, resolved against the
+	// scenario file's directory.
+	Dir         string      `json:"dir,omitempty"`
 	Replication Replication `json:"replication"`
 	// RoundTrip is the emulator's network time per query between the
 	// Worker and the database (a Lag form). Real queries cross a network,
@@ -94,6 +103,13 @@ type Expect struct {
 	Anomalies []string `json:"anomalies,omitempty"`
 	Allow     []string `json:"allow,omitempty"`
 }
+
+// TargetKinds are the target kinds a scenario may name.
+var TargetKinds = []string{"emulator", "worker", "rest", "app"}
+
+// emulated reports whether a target kind runs on the embedded emulator,
+// whose lag and round trip a scenario sets.
+func emulated(kind string) bool { return kind == "emulator" || kind == "app" }
 
 // FaultKinds are the fault kinds a scenario may schedule.
 var FaultKinds = []string{"pause-replication", "lag-spike", "restart-replica", "slow-primary", "request-timeout", "drop-bookmark"}

@@ -77,6 +77,10 @@ type Op struct {
 	// Refuse lists the 4xx statuses that mean "refused" (a code rejected,
 	// a user not found): an ok op with that negative result.
 	Refuse []int `json:"refuse,omitempty"`
+	// File and Line say where the op is declared, for messages about
+	// it; unset for a spec built in Go.
+	File string `json:"-"`
+	Line int    `json:"-"`
 }
 
 // MarshalText lets a Path appear in the scenario's JSON (the history header).

@@ -143,7 +143,9 @@ type MismatchError struct {
 	Err   error
 }
 
-func (e *MismatchError) Error() string { return "response does not match the scenario: " + e.Err.Error() }
+func (e *MismatchError) Error() string {
+	return "response does not match the scenario: " + e.Err.Error()
+}
 func (e *MismatchError) Unwrap() error { return e.Err }
 
 // unknownOutcome is a request whose effect is unknown: the runner records
