@@ -91,7 +91,9 @@ type Op struct {
 	Out          model.Output
 	Trace        []history.Statement
 	Err          string // the completion's error, for fail and info
-	spec         *opSpec
+	// HTTP is the request an app op sent (an http workload), nil otherwise.
+	HTTP *history.HTTP
+	spec *opSpec
 }
 
 // Model is the model the op belongs to.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/d1check/d1check/checker/model"
+	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
 )
 
@@ -234,6 +235,14 @@ func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
 	if own(k) {
 		kind, guarantee = ReadYourWrites, "read-your-writes"
 	}
+	if why, broken := chainBroken(k, r); broken {
+		return Anomaly{
+			Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameApplication,
+			Variant: r.Variant, Key: r.Key, Session: r.Session,
+			Explanation: fmt.Sprintf("%s in session %s %s at %s although the same browser's %s had %s at %s; D1 kept its promise, the app broke the bookmark chain: %s%s",
+				r.name(), r.Session, what, ms(r.Return), k.name(), established(k), ms(k.Return), why, ci.served(r)),
+		}
+	}
 	return Anomaly{
 		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameDatabase,
 		Variant: r.Variant, Key: r.Key, Session: r.Session,
@@ -268,4 +277,33 @@ func established(k *Op) string {
 		return "read " + versionRead(k)
 	}
 	return "completed"
+}
+
+// chainBroken decides blame in app mode, from the bookmarks the browser
+// really held: a read that misses what the session learnt from k is D1's
+// fault only if the bookmark r sent was at least the one k's response
+// handed back. If k's response handed none back, or r went out with an
+// older one, D1 was never asked for k's state: the app broke the chain,
+// and the sentence names the route that dropped the bookmark.
+func chainBroken(k, r *Op) (string, bool) {
+	if k.HTTP == nil || r.HTTP == nil {
+		return "", false
+	}
+	got, sent := k.HTTP.BookmarkReceived, r.HTTP.BookmarkSent
+	switch {
+	case got == "":
+		return fmt.Sprintf("the response of %s %s (route %s) carried no bookmark, so the browser's next requests could not ask for what it wrote; your code is wrong: answer with session.getBookmark()",
+			k.HTTP.Method, k.HTTP.Path, k.HTTP.Route), true
+	case sent == "" || d1.CompareBookmarks(sent, got) < 0:
+		return fmt.Sprintf("%s went out with bookmark %s, older than the %s that %s's response handed back; your code is wrong: route %s lost the newer bookmark",
+			r.name(), orNone(sent), shortBookmark(got), k.name(), r.HTTP.Route), true
+	}
+	return "", false
+}
+
+func orNone(b string) string {
+	if b == "" {
+		return "none"
+	}
+	return shortBookmark(b)
 }

@@ -121,9 +121,21 @@ func (t *target) workerdSaid() string {
 	if out == "" {
 		return ""
 	}
-	lines := strings.Split(out, "\n")
+	// The same uncaught error is printed once per request: say each once.
+	var lines []string
+	count := map[string]int{}
+	for _, l := range strings.Split(out, "\n") {
+		if count[l]++; count[l] == 1 {
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) > 12 {
 		lines = lines[len(lines)-12:]
+	}
+	for i, l := range lines {
+		if n := count[l]; n > 1 {
+			lines[i] = fmt.Sprintf("%s  (×%d)", l, n)
+		}
 	}
 	return "\nworkerd's output ends with:\n  " + strings.Join(lines, "\n  ")
 }
@@ -177,8 +189,8 @@ func (t *target) routesAnswered(h *history.History) error {
 			errs = append(errs, &ConfigError{&scenarios.Error{File: o.File, Line: o.Line, Field: "routes." + o.Name,
 				Msg: fmt.Sprintf("none of the %d answers of %s %s matched this route's mapping; the first: %s", r.mismatch, first.HTTP.Method, first.HTTP.Path, first.HTTP.Mismatch)}})
 		default:
-			errs = append(errs, &TargetError{fmt.Errorf("route %s (%s %s) failed all %d requests; the first: status %d: %s%s",
-				o.Name, first.HTTP.Method, first.HTTP.Path, r.mismatch+r.failed, first.HTTP.Status, first.Error, t.workerdSaid())})
+			errs = append(errs, &TargetError{fmt.Errorf("route %s (%s %s) failed all %d requests; the first: %s%s",
+				o.Name, first.HTTP.Method, first.HTTP.Path, r.mismatch+r.failed, first.Error, t.workerdSaid())})
 		}
 	}
 	if len(errs) == 0 {

@@ -6,7 +6,9 @@ import type { Conn } from './d1-types';
 // response handing it over.
 export async function createSession(db: Conn, id: string, email: string): Promise<void> {
   await db
-    .prepare("INSERT INTO sessions (id, user_email, expires_at) VALUES (?, ?, datetime('now', '+1 day'))")
+    .prepare(
+      "INSERT INTO sessions (id, user_email, expires_at) VALUES (?, ?, datetime('now', '+1 day')) ON CONFLICT (id) DO UPDATE SET user_email = excluded.user_email, expires_at = excluded.expires_at",
+    )
     .bind(id, email.toLowerCase())
     .run();
 }
