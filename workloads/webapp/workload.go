@@ -103,11 +103,12 @@ func (w *Workload) Do(ctx context.Context, env *workloads.Env, _ string, op work
 	}
 	v := varsOf(op, env.Client, w.seq.Add(1))
 	res := w.send(ctx, &o.Request, v, env.Region, env.Bookmark)
-	env.HTTP = res.record(o)
+	out, err := w.outcome(o, op, res)
+	env.HTTP = res.record(o) // after outcome, which notes a mismatch
 	if res.received != "" {
 		env.Respond(res.received)
 	}
-	return w.outcome(o, op, res)
+	return out, err
 }
 
 // outcome turns a response into the op's result, as DESIGN's HTTP
@@ -124,8 +125,7 @@ func (w *Workload) outcome(o *Op, op workloads.Op, res *response) (any, error) {
 		out, err := extract(o, op, res)
 		if err != nil {
 			res.mismatch = err.Error()
-			env := err
-			return nil, workloads.NotApplied(&MismatchError{Route: o.Name, Err: env})
+			return nil, workloads.NotApplied(&MismatchError{Route: o.Name, Err: err})
 		}
 		return out, nil
 	case containsInt(o.Refuse, res.status):
