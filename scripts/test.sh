@@ -3,6 +3,7 @@
 #   ./scripts/test.sh            format, vet, unit and integration tests (race detector on)
 #   D1CHECK_SKIP_WORKER=1 ...    skip the workerd integration (needs Node 22 + wrangler, installed by it)
 #   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test
+#   D1CHECK_SKIP_APP=1 ...       skip gating the example app on workerd (scripts/test-app.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -27,5 +28,9 @@ go test -race -count=1 -timeout 30m ./...
 if [ -x scripts/test-worker.sh ] && [ -z "${D1CHECK_SKIP_WORKER:-}" ]; then
 	echo "== workerd integration"
 	scripts/test-worker.sh
+fi
+if [ -x scripts/test-app.sh ] && [ -z "${D1CHECK_SKIP_APP:-}" ]; then
+	echo "== the example app on workerd"
+	scripts/test-app.sh
 fi
 echo "== all tests passed"
