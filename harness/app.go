@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/d1check/d1check/d1"
@@ -18,16 +17,6 @@ import (
 	"github.com/d1check/d1check/workloads/webapp"
 )
 
-// Env vars an app target reads.
-const (
-	// EnvWorkerd names the workerd binary (else it is looked up).
-	EnvWorkerd = "D1CHECK_WORKERD"
-)
-
-// TraceFile is the server-side query trace an app run saves next to its
-// history.
-const TraceFile = "trace.jsonl"
-
 // target is an opened target: the database the runner talks to (for an
 // app target, the emulator under the app: the runner's setup and final
 // reads), and for an app target the running app.
@@ -36,14 +25,14 @@ type target struct {
 	emu   *emulator.Emulator
 	app   *app.App
 	web   *webapp.Workload
-	close func()
+	close func() error
 }
 
 // openTarget opens the scenario's target; an app target starts the
 // project on workerd over an emulator with the nemesis's hooks.
-func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks) (*target, error) {
-	if s.Target.Kind != "app" {
-		db, emu, closeDB, err := openDatabase(ctx, s, hooks)
+func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, opts Options) (*target, error) {
+	if s.Target.Kind != scenarios.TargetApp {
+		db, emu, closeDB, err := openDatabase(ctx, s, hooks, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +40,7 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 	}
 	cfg := EmulatorConfig(s)
 	cfg.Hooks = hooks
-	a, err := app.Start(ctx, app.Options{Dir: s.Target.Dir, Emulator: cfg, Workerd: os.Getenv(EnvWorkerd), Log: appLog})
+	a, err := app.Start(ctx, app.Options{Dir: s.Target.Dir, Emulator: cfg, Workerd: opts.Workerd, Trace: opts.Trace, Log: appLog})
 	if err != nil {
 		var ce *app.ConfigError
 		if errors.As(err, &ce) {
@@ -59,10 +48,11 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 		}
 		return nil, &TargetError{fmt.Errorf("%s: target: %w", s.File, err)}
 	}
-	return &target{db: a.Emu.Database, emu: a.Emu, app: a, close: func() {
+	return &target{db: a.Emu.Database, emu: a.Emu, app: a, close: func() error {
 		if err := a.Close(); err != nil {
-			appLog("app: stopping: " + err.Error())
+			return &TargetError{fmt.Errorf("stopping the app: %w", err)}
 		}
+		return nil
 	}}, nil
 }
 
@@ -88,7 +78,7 @@ func (t *target) workload(s *scenarios.Scenario) (workloads.Workload, error) {
 	}
 	t.web = w
 	prev := t.close
-	t.close = func() { w.Close(); prev() }
+	t.close = func() error { w.Close(); return prev() }
 	return w, nil
 }
 
@@ -101,14 +91,6 @@ func (t *target) setup(ctx context.Context) error {
 		return &TargetError{fmt.Errorf("the app's setup: %w%s", err, t.workerdSaid())}
 	}
 	return nil
-}
-
-// saveTrace writes the emulator server's query trace next to the history.
-func (t *target) saveTrace(dir string) error {
-	if t.app == nil {
-		return nil
-	}
-	return t.app.Trace.Save(filepath.Join(dir, TraceFile))
 }
 
 // workerdSaid is the end of workerd's output (the Worker's uncaught

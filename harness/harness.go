@@ -19,6 +19,7 @@ import (
 
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/emulator/server"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/reports"
@@ -42,6 +43,13 @@ type Options struct {
 	// Progress, when set, is called about once a second with the ops done
 	// so far and the ops planned (0 for a duration-bound run).
 	Progress func(done, planned int)
+	// Workerd is the workerd binary of target workerd ("" resolves it:
+	// $D1CHECK_WORKERD, .tools/bin, …; see workerd.Find).
+	Workerd string
+	// Trace, when set, records every query the emulator's server answers
+	// (target workerd); Execute saves it as trace.jsonl next to the
+	// history.
+	Trace *server.Trace
 }
 
 // Catalog is the scenarios.Catalog of the registered workloads.
@@ -69,11 +77,19 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if nem != nil {
 		hooks = nem.Hooks(hooks)
 	}
-	t, err := openTarget(ctx, s, hooks)
+	if (s.Target.Kind == scenarios.TargetWorkerd || s.Target.Kind == scenarios.TargetApp) && opts.Trace == nil {
+		opts.Trace = server.NewTrace(0)
+	}
+	t, err := openTarget(ctx, s, hooks, opts)
 	if err != nil {
 		return run, err
 	}
-	defer t.close()
+	closed := false
+	defer func() {
+		if !closed {
+			t.close()
+		}
+	}()
 	w, err := t.workload(s)
 	if err != nil {
 		return run, err
@@ -89,8 +105,14 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err := record(ctx, s, w, t.db, fault{nem, t.emu}, run.HistoryPath, opts); err != nil {
 		return run, err
 	}
-	if err := t.saveTrace(dir); err != nil {
+	closed = true
+	if err := t.close(); err != nil {
 		return run, err
+	}
+	if opts.Trace != nil {
+		if err := opts.Trace.Save(filepath.Join(dir, "trace.jsonl")); err != nil {
+			return run, err
+		}
 	}
 	h, err := history.ReadFile(run.HistoryPath)
 	if err != nil {

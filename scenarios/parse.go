@@ -299,20 +299,20 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		v.oneOf("target.kind", s.Target.Kind, TargetKinds)
 		s.Target.URL = t.URL
 		v.targetDir(s, t.Dir)
-		if s.Target.Kind != "emulator" && s.Target.Kind != "app" && t.URL == "" {
+		if !Emulated(s.Target.Kind) && t.URL == "" {
 			v.fail("target.url", "a %s target needs a url", s.Target.Kind)
 		}
-		if s.Target.Kind == "app" && t.URL != "" {
-			v.fail("target.url", "an app target runs the project in dir on workerd; it has no url")
+		if Emulated(s.Target.Kind) && t.URL != "" {
+			v.fail("target.url", "a %s target runs on d1check's own emulator and takes no url", s.Target.Kind)
 		}
 		if t.RoundTrip != nil {
-			if !emulated(s.Target.Kind) {
+			if !Emulated(s.Target.Kind) {
 				v.fail("target.round_trip", "a round trip can only be set on the emulator; a %s target has the network it has", s.Target.Kind)
 			}
 			s.Target.RoundTrip = v.lag("target.round_trip", t.RoundTrip)
 		}
 		if rep := t.Replication; rep != nil {
-			if !emulated(s.Target.Kind) {
+			if !Emulated(s.Target.Kind) {
 				v.fail("target.replication", "replication lag can only be set on the emulator; a %s target has the lag the real database has", s.Target.Kind)
 			}
 			if rep.Lag != nil {

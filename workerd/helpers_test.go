@@ -64,13 +64,9 @@ func serveEmulator(t testing.TB, cfg emulator.Config) *served {
 
 // startProbe runs testdata/probe on workerd over s, stopped at the end of
 // the test.
-func startProbe(t testing.TB, s *served, flags ...string) *Process {
+func startProbe(t testing.TB, s *served) *Process {
 	t.Helper()
-	p, err := Start(ctx, Config{
-		Binary: binary(t), Dir: "testdata/probe", Main: "index.js",
-		CompatibilityDate: "2025-09-01", CompatibilityFlags: flags,
-		D1: []D1Binding{{Name: "DB", Addr: s.addr}},
-	})
+	p, err := Start(ctx, probeConfig(t, s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +77,18 @@ func startProbe(t testing.TB, s *served, flags ...string) *Process {
 	})
 	return p
 }
+
+// probeConfig runs testdata/probe with env.DB served by s.
+func probeConfig(t testing.TB, s *served) Config {
+	return Config{
+		Binary: binary(t), Dir: "testdata/probe", Main: "index.js", CompatibilityDate: "2025-09-01",
+		D1: []D1Binding{{Name: "DB", Addr: s.addr}},
+	}
+}
+
+func emulatorConfig() emulator.Config { return emulator.Config{} }
+
+func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
 
 // probeOp is one operation the probe Worker runs.
 type probeOp struct {

@@ -28,6 +28,10 @@ type Process struct {
 
 	done    chan struct{} // closed when workerd has exited
 	waitErr error         // set before done closes
+	// alive ends when workerd exits or Start's context ends: the
+	// readiness probe's requests stop waiting at once.
+	alive       context.Context
+	cancelAlive context.CancelFunc
 
 	stopOnce sync.Once
 	stopping chan struct{}
@@ -81,6 +85,7 @@ func Start(ctx context.Context, c Config) (_ *Process, err error) {
 		args = append(args, "--socket-fd", fmt.Sprintf("%s=%d", socketName(r), 3+i))
 	}
 	p := &Process{cfg: c, addrs: addrs, dir: dir, out: newTail(16 << 10), done: make(chan struct{}), stopping: make(chan struct{})}
+	p.alive, p.cancelAlive = context.WithCancel(ctx)
 	p.cmd = exec.Command(c.Binary, args...)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -89,6 +94,7 @@ func Start(ctx context.Context, c Config) (_ *Process, err error) {
 	// and death with d1check even if d1check is killed outright.
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := p.cmd.Start(); err != nil {
+		p.cancelAlive()
 		return nil, fmt.Errorf("workerd: starting %s: %w", c.Binary, err)
 	}
 	p.watchers.Add(2)
@@ -96,6 +102,7 @@ func Start(ctx context.Context, c Config) (_ *Process, err error) {
 		defer p.watchers.Done()
 		p.waitErr = p.cmd.Wait()
 		close(p.done)
+		p.cancelAlive()
 	}()
 	go func() {
 		defer p.watchers.Done()
@@ -173,7 +180,7 @@ func (p *Process) waitReady(ctx context.Context) error {
 			if left <= 0 {
 				return fmt.Errorf("workerd: the Worker did not answer GET %s (region %s) within %s; workerd's output:\n%s", url, r, p.cfg.StartTimeout, p.out.String())
 			}
-			actx, cancel := context.WithTimeout(ctx, min(left, 2*time.Second))
+			actx, cancel := context.WithTimeout(p.alive, min(left, 2*time.Second))
 			req, _ := http.NewRequestWithContext(actx, http.MethodGet, url, nil)
 			resp, err := client.Do(req)
 			cancel()

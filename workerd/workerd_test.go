@@ -34,5 +34,4 @@ func TestBindingReachesEmulator(t *testing.T) {
 	if a.Before != nil || a.After == nil {
 		t.Fatalf("getBookmark before = %v, after = %v; want null then a bookmark", a.Before, a.After)
 	}
-	t.Logf("answer: %+v", a)
 }

@@ -124,15 +124,19 @@ func (s *Server) serveBinding(r *http.Request, t d1.Transport, req d1.Request, f
 	return out, resp.Bookmark
 }
 
-// execLines runs exec()'s lines in order until one fails; the answer has a
-// result per line run, the failing one last, so the binding names its line.
-// Blank lines (exec() splits on every newline) succeed without a query.
+// execLines runs exec()'s lines in order until one fails. The binding
+// counts the results and names a failing line by its index in the lines
+// it sent, blank ones included: so on success blank lines give no result
+// (wrangler's local D1 skips them), and on failure every line up to the
+// failing one has its result, the failing one last.
 func (s *Server) execLines(r *http.Request, t d1.Transport, req d1.Request, lines []d1.Query, format string) ([]bindingResult, string) {
 	var out []bindingResult
+	blanks := 0
 	newest := ""
 	for _, q := range lines {
 		if strings.TrimSpace(q.SQL) == "" {
 			out = append(out, bindingResult{Success: true, Meta: d1.Meta{}, Results: []any{}})
+			blanks++
 			continue
 		}
 		one := req
@@ -146,10 +150,19 @@ func (s *Server) execLines(r *http.Request, t d1.Transport, req d1.Request, line
 			newest = b
 		}
 		if !res[0].Success {
-			break
+			return out, newest
 		}
 	}
-	return out, newest
+	if blanks == 0 {
+		return out, newest
+	}
+	kept := out[:0]
+	for i, q := range lines {
+		if strings.TrimSpace(q.SQL) != "" {
+			kept = append(kept, out[i])
+		}
+	}
+	return kept, newest
 }
 
 func failure(msg string) bindingResult {
@@ -157,31 +170,36 @@ func failure(msg string) bindingResult {
 }
 
 // bindingMessage is the error a binding request answers: D1's message
-// without the "D1_ERROR: " the binding puts back in front of it.
+// without the "D1_ERROR: " the binding puts back in front of it. A failure
+// whose outcome is unknown (a lost answer, a cancelled request) is D1's
+// "Network connection lost.", the transient message production gives for
+// it, so that the Worker, and d1check's clients, treat a write that failed
+// so as possibly done; the cause follows in parentheses.
 func bindingMessage(err error) string {
 	var e *d1.Error
 	if errors.As(err, &e) {
 		return strings.TrimPrefix(e.Message, string(d1.KindSQL)+": ")
 	}
+	if d1.Indeterminate(err) {
+		return "Network connection lost. (d1check emulator: " + err.Error() + ")"
+	}
 	return "d1check emulator: " + err.Error()
 }
 
-// formatRows renders a result's rows in the requested format.
-// ARRAY_OF_OBJECTS is what an unknown format falls back to, as wrangler's
-// local D1 does.
+// formatRows renders a result's rows in the requested format:
+// ROWS_AND_COLUMNS as columns and rows, anything else (ARRAY_OF_OBJECTS,
+// and NONE, for which wrangler's local D1 returns the rows as well: run()
+// of a SELECT gives its rows) as objects whose keys keep the column order.
 func formatRows(res d1.Result, format string) any {
-	switch format {
-	case FormatNone:
-		return []any{}
-	case FormatRowsAndColumns:
-		cols := res.Columns
-		if cols == nil && len(res.Results) > 0 {
-			cols = sortedKeys(res.Results[0])
-		}
+	cols := res.Columns
+	if cols == nil && len(res.Results) > 0 {
+		cols = sortedKeys(res.Results[0])
+	}
+	if cols == nil {
+		cols = []string{}
+	}
+	if format == FormatRowsAndColumns {
 		rc := rowsAndColumns{Columns: cols, Rows: make([][]any, len(res.Results))}
-		if rc.Columns == nil {
-			rc.Columns = []string{}
-		}
 		for i, row := range res.Results {
 			vals := make([]any, len(cols))
 			for j, c := range cols {
@@ -190,17 +208,42 @@ func formatRows(res d1.Result, format string) any {
 			rc.Rows[i] = vals
 		}
 		return rc
-	default:
-		rows := make([]map[string]any, len(res.Results))
-		for i, row := range res.Results {
-			m := make(map[string]any, len(row))
-			for k, v := range row {
-				m[k] = jsonValue(v)
-			}
-			rows[i] = m
-		}
-		return rows
 	}
+	rows := make([]orderedRow, len(res.Results))
+	for i, row := range res.Results {
+		rows[i] = orderedRow{cols: cols, row: row}
+	}
+	return rows
+}
+
+// orderedRow is a row as a JSON object with its keys in column order, as
+// JavaScript's objects keep them.
+type orderedRow struct {
+	cols []string
+	row  d1.Row
+}
+
+func (o orderedRow) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, c := range o.cols {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(jsonValue(o.row[c]))
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // jsonValue is v as D1 puts it in JSON: a BLOB is an array of byte values.

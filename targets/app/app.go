@@ -22,6 +22,9 @@ type Options struct {
 	Tools    Tools
 	// Workerd is the workerd binary; "" finds it (workerd.Find).
 	Workerd string
+	// Trace, when set, records every query the emulator's server answers;
+	// else App.Trace is a fresh one.
+	Trace *server.Trace
 	// Log, when set, receives one line per step (bundled, migrated,
 	// ignored assets…).
 	Log func(string)
@@ -37,6 +40,7 @@ type App struct {
 	proc    *workerd.Process
 	stopSrv func() error
 	tmp     string
+	output  string // workerd's last output, kept when it stops
 }
 
 // Start reads, bundles and migrates the project, and starts workerd. On
@@ -91,7 +95,10 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		}
 		logf("app: %s: %s", db.Binding, describe(db.MigrationsDir, files))
 	}
-	a.Trace = server.NewTrace(0)
+	a.Trace = opts.Trace
+	if a.Trace == nil {
+		a.Trace = server.NewTrace(0)
+	}
 	srv, err := server.New(a.Emu, server.Options{Trace: a.Trace})
 	if err != nil {
 		return nil, err
@@ -133,7 +140,7 @@ func (a *App) URL(region string) (string, error) {
 // uncaught errors), for messages.
 func (a *App) Output() string {
 	if a.proc == nil {
-		return ""
+		return a.output
 	}
 	return a.proc.Output()
 }
@@ -144,6 +151,7 @@ func (a *App) Close() error {
 	var errs []error
 	if a.proc != nil {
 		errs = append(errs, a.proc.Stop())
+		a.output = a.proc.Output()
 		a.proc = nil
 	}
 	if a.stopSrv != nil {
