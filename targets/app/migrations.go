@@ -65,9 +65,9 @@ func SplitSQL(src string) []Statement {
 	trigger := false
 	flush := func(end int) {
 		seg := src[start:end]
-		text := strings.TrimSpace(seg)
-		lead := len(seg) - len(strings.TrimLeftFunc(seg, unicode.IsSpace))
-		if stripComments(text) != "" {
+		lead := leadingComments(seg)
+		text := strings.TrimSpace(seg[lead:])
+		if text != "" {
 			out = append(out, Statement{SQL: text, Line: startLine + strings.Count(seg[:lead], "\n")})
 		}
 	}
@@ -141,15 +141,29 @@ func word(s string) string {
 	return s[:n]
 }
 
-func stripComments(s string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(s, "\n") {
-		if i := strings.Index(l, "--"); i >= 0 {
-			l = l[:i]
+// leadingComments is the length of the whitespace and comments s starts
+// with: a statement begins after them, and so does its line.
+func leadingComments(s string) int {
+	i := 0
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r':
+			i++
+		case strings.HasPrefix(s[i:], "--"):
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case strings.HasPrefix(s[i:], "/*"):
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				return len(s)
+			}
+			i += end + 4
+		default:
+			return i
 		}
-		b.WriteString(strings.TrimSpace(l))
 	}
-	return strings.TrimSpace(b.String())
+	return i
 }
 
 // describe says what Migrate applied, for logs.
