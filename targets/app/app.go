@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
@@ -59,7 +60,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	for _, ig := range p.Ignored {
 		logf("app: ignored: %s", ig)
 	}
-	bin, err := workerd.Find(opts.Workerd)
+	bin, err := workerd.Find(firstNonEmpty(opts.Workerd, os.Getenv(workerd.EnvBinary), p.ownWorkerd()))
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +126,16 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	logf("app: workerd serving %s in %d regions", p.ConfigPath, len(d1.Regions))
 	return a, nil
+}
+
+// ownWorkerd is the workerd the project's own wrangler installed, "" when
+// there is none: the runtime the team develops on, so the one to test on.
+func (p *Project) ownWorkerd() string {
+	bin := filepath.Join(p.Dir, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd")
+	if isFile(bin) {
+		return bin
+	}
+	return ""
 }
 
 // URL is the app's base URL in region.
