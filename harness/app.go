@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/emulator/server"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
@@ -186,4 +188,35 @@ func (t *target) routesAnswered(h *history.History) error {
 		}
 	}
 	return errs[0]
+}
+
+// joinTrace attaches to an app run's HTTP ops the queries the app made
+// while serving them (app.Join) and rewrites the history file with them,
+// so that the file alone still derives the verdict and its explanations.
+func (t *target) joinTrace(h *history.History, path string, epoch time.Time, tr *server.Trace) error {
+	if t.app == nil || tr == nil {
+		return nil
+	}
+	counts := app.Join(h.Events, epoch, tr.Entries())
+	appLog(fmt.Sprintf("app: queries joined to requests: %d exact, %d by key and bookmark, %d ambiguous (not attached)",
+		counts[app.JoinExact], counts[app.JoinKey], counts[app.JoinAmbiguous]))
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w, err := history.NewWriter(f, h.Header)
+	if err == nil {
+		for _, e := range h.Events {
+			if _, err = w.Append(e); err != nil {
+				break
+			}
+		}
+		err = errors.Join(err, w.Close())
+	}
+	if err = errors.Join(err, f.Close()); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing the joined history: %w", err)
+	}
+	return os.Rename(tmp, path)
 }

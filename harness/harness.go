@@ -102,7 +102,10 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err := t.setup(ctx); err != nil {
 		return run, err
 	}
-	if err := record(ctx, s, w, t.db, fault{nem, t.emu}, run.HistoryPath, opts); err != nil {
+	// The history's clock starts here, so that the server's trace (on the
+	// wall clock) can be joined to its ops.
+	epoch := time.Now()
+	if err := record(ctx, s, w, t.db, fault{nem, t.emu}, run.HistoryPath, opts, epoch); err != nil {
 		return run, err
 	}
 	closed = true
@@ -122,6 +125,9 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err := t.routesAnswered(h); err != nil {
 		return run, err
 	}
+	if err := t.joinTrace(h, run.HistoryPath, epoch, opts.Trace); err != nil {
+		return run, err
+	}
 	run.Result, err = checker.Check(h, opts.Check)
 	if err != nil {
 		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)
@@ -137,7 +143,7 @@ type fault struct {
 }
 
 // record drives the traffic, and the faults, into path.
-func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options) error {
+func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options, epoch time.Time) error {
 	file, err := os.Create(path)
 	if err != nil {
 		return err
@@ -149,6 +155,7 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 	}
 	cfg := RunnerConfig(s, w, target, hw)
 	cfg.Progress = opts.Progress
+	cfg.Epoch = epoch
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
 	}

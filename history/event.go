@@ -86,6 +86,12 @@ type HTTP struct {
 	// Mismatch says why the response did not match the scenario's mapping
 	// (a missing JSON path, a wrong type); the op is then a fail.
 	Mismatch string `json:"mismatch,omitempty"`
+	// TraceJoin says how sure the op's trace (the queries the app made
+	// while serving it, from the database's own trace) is: "exact" (no
+	// other request at the same region overlapped), "bookmark" (told apart
+	// by their bookmarks) or "ambiguous" (no trace attached); empty when no
+	// trace was joined.
+	TraceJoin string `json:"trace_join,omitempty"`
 }
 
 // Statement is one query an operation sent, as its trace records it.
