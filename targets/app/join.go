@@ -51,6 +51,7 @@ func Join(events []history.Event, epoch time.Time, entries []server.TraceEntry) 
 		call, ret  time.Time
 		region     string
 		overlapped bool
+		sameKey    bool // a request on the same entity overlapped
 	}
 	var ws []*window
 	invoked := map[int]int64{} // process -> time of its open invoke
@@ -73,6 +74,9 @@ func Join(events []history.Event, epoch time.Time, entries []server.TraceEntry) 
 			if !o.ret.Before(w.call) {
 				live = append(live, o)
 				o.overlapped, w.overlapped = true, true
+				if o.ev.Key == w.ev.Key {
+					o.sameKey, w.sameKey = true, true
+				}
 			}
 		}
 		open[w.region] = append(live, w)
@@ -86,7 +90,10 @@ func Join(events []history.Event, epoch time.Time, entries []server.TraceEntry) 
 			in = append(in, es[i])
 		}
 		how := JoinExact
-		if w.overlapped {
+		switch {
+		case w.sameKey:
+			in, how = nil, JoinAmbiguous
+		case w.overlapped:
 			in, how = tellApart(in, w.ev)
 		}
 		if len(in) == 0 && how == JoinExact {
@@ -104,7 +111,8 @@ func Join(events []history.Event, epoch time.Time, entries []server.TraceEntry) 
 
 // tellApart picks an op's queries among those of overlapping requests:
 // the ones naming the op's entity (its key, or a part of it, among their
-// parameters), then, if other requests named it too, the bookmark chain.
+// parameters; no overlapping request was on the same entity), forming one
+// bookmark chain from what the browser sent to what it received.
 func tellApart(in []server.TraceEntry, ev *history.Event) ([]server.TraceEntry, string) {
 	parts := strings.Split(ev.Key, "/")
 	var named []server.TraceEntry
@@ -138,10 +146,10 @@ func mentions(e server.TraceEntry, parts []string) bool {
 	return false
 }
 
-// chain picks, among the queries of overlapping requests, the ones of the
-// request that sent bookmark sent and received received: starting from
-// sent (or a constraint, when the browser sent none), each next query
-// carries the bookmark the previous one returned. It is unique or nothing.
+// chain orders one request's queries by its session's bookmarks: starting
+// from sent (or a constraint, when the browser sent none), each next query
+// carries the newest bookmark the ones before returned; the chain must end
+// at received, the bookmark the browser got back, when it got one.
 func chain(in []server.TraceEntry, sent, received string) ([]server.TraceEntry, string) {
 	var out []server.TraceEntry
 	cur := sent
@@ -153,10 +161,9 @@ func chain(in []server.TraceEntry, sent, received string) ([]server.TraceEntry, 
 				continue
 			}
 			if (cur == "" && !wellFormed(e.BookmarkIn)) || (cur != "" && e.BookmarkIn == cur) {
-				if next >= 0 {
-					return nil, JoinAmbiguous // two requests continue the same chain
+				if next < 0 {
+					next = i // the earliest: in is in start order
 				}
-				next = i
 			}
 		}
 		if next < 0 {
