@@ -27,8 +27,8 @@ func appScenario(t *testing.T, name, dir, routes string) *scenarios.Scenario {
 
 const signupRoute = "  signup:\n    model: create-once\n    request: {method: POST, path: /users, json: {email: \"{key}\"}}\n    id: $.user.id\n    created: $.created\n"
 
-// needApp skips a test without node, wrangler and workerd.
-func needApp(t *testing.T) {
+// needApp skips a test or benchmark without node, wrangler and workerd.
+func needApp(t testing.TB) {
 	t.Helper()
 	if _, err := workerd.Find(""); err != nil {
 		t.Skipf("no workerd (%v); scripts/install-node.sh installs it", err)

@@ -147,7 +147,7 @@ func mentions(e server.TraceEntry, parts []string) bool {
 }
 
 // chain orders one request's queries by its session's bookmarks: starting
-// from sent (or a constraint, when the browser sent none), each next query
+// from sent (or a constraint: none sent, or the handler chose one), each next query
 // carries the newest bookmark the ones before returned; the chain must end
 // at received, the bookmark the browser got back, when it got one.
 func chain(in []server.TraceEntry, sent, received string) ([]server.TraceEntry, string) {
@@ -160,7 +160,10 @@ func chain(in []server.TraceEntry, sent, received string) ([]server.TraceEntry, 
 			if used[i] || !e.Session {
 				continue
 			}
-			if (cur == "" && !wellFormed(e.BookmarkIn)) || (cur != "" && e.BookmarkIn == cur) {
+			// The first query may start from what the browser sent or
+			// from a constraint the handler chose (first-primary).
+			first := len(out) == 0 && !wellFormed(e.BookmarkIn)
+			if first || (cur != "" && e.BookmarkIn == cur) {
 				if next < 0 {
 					next = i // the earliest: in is in start order
 				}
