@@ -64,13 +64,16 @@ func keyOf(o *Op) partitionKey { return partitionKey{o.Model(), o.Variant, o.Key
 type seen struct {
 	present, issued, used, value *Op
 	floor                        *Op // versioned: the op that showed the newest version
+	// set: each element the session added or saw, with the op that
+	// established it.
+	elements map[string]*Op
 }
 
 func own(k *Op) bool {
 	switch k.In.Action {
 	case model.GetOrCreate:
 		return k.Out.Created
-	case model.Issue, model.Verify, model.Write, model.Advance:
+	case model.Issue, model.Verify, model.Write, model.Advance, model.SetAdd, model.SetAddRead:
 		return true
 	}
 	return false
@@ -100,6 +103,18 @@ func learn(s *seen, k *Op) {
 	case model.Advance, model.Observe:
 		if s.floor == nil || floorOf(k) > floorOf(s.floor) {
 			s.floor = k
+		}
+	case model.SetAdd, model.SetRead, model.SetAddRead:
+		if s.elements == nil {
+			s.elements = map[string]*Op{}
+		}
+		for _, e := range k.Out.Elements {
+			if s.elements[e] == nil {
+				s.elements[e] = k
+			}
+		}
+		if k.In.Action != model.SetRead {
+			s.elements[k.In.Value] = k // the session's own add wins: read-your-writes
 		}
 	}
 }
@@ -159,6 +174,17 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 	case model.Observe:
 		if s.floor != nil && wentBelow(r, floorOf(s.floor)) {
 			return s.floor, "read " + r.spec.noun + " " + r.Key + " at " + versionRead(r)
+		}
+	case model.SetRead, model.SetAddRead:
+		missed := make([]string, 0, len(s.elements))
+		for e := range s.elements {
+			if !shows(r, e) {
+				missed = append(missed, e)
+			}
+		}
+		if len(missed) > 0 {
+			slices.Sort(missed)
+			return s.elements[missed[0]], fmt.Sprintf("returned %s for %s, without %s", showSet(r.Out.Elements), r.Key, missed[0])
 		}
 	}
 	return nil, ""
@@ -275,6 +301,12 @@ func established(k *Op) string {
 		return fmt.Sprintf("written version %d", k.In.Version)
 	case model.Observe:
 		return "read " + versionRead(k)
+	case model.SetAdd:
+		return "added " + k.In.Value
+	case model.SetRead:
+		return "read " + showSet(k.Out.Elements)
+	case model.SetAddRead:
+		return "added " + k.In.Value + " and read " + showSet(k.Out.Elements)
 	}
 	return "completed"
 }
