@@ -330,12 +330,23 @@ func chainBroken(k, r *Op) (string, bool) {
 		return fmt.Sprintf("%s went out with bookmark %s, older than the %s that %s's response handed back; your code is wrong: route %s lost the newer bookmark",
 			r.name(), orNone(sent), shortBookmark(got), k.name(), r.HTTP.Route), true
 	}
+	// The browser sent the bookmark; the database's trace says whether
+	// the handler passed it on to D1.
+	if r.HTTP.TraceJoin != "" && len(r.Trace) > 0 {
+		if in := r.Trace[0].BookmarkIn; !wellFormed(in) || bookmarkBefore(in, got) {
+			return fmt.Sprintf("the browser sent bookmark %s, but route %s (%s %s) opened its D1 session with %s; your code is wrong: open the session with the bookmark the request carries",
+				shortBookmark(sent), r.HTTP.Route, r.HTTP.Method, r.HTTP.Path, orNone(in)), true
+		}
+	}
 	return "", false
 }
 
 func orNone(b string) string {
-	if b == "" {
+	switch {
+	case b == "":
 		return "none"
+	case !wellFormed(b):
+		return "'" + b + "'"
 	}
 	return shortBookmark(b)
 }

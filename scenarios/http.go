@@ -16,14 +16,15 @@ const HTTPWorkload = webapp.Name
 
 // rawRoute is one entry of an http scenario's routes.
 type rawRoute struct {
-	Model   string      `yaml:"model"`
-	Does    string      `yaml:"does"`
-	Request *rawRequest `yaml:"request"`
-	ID      string      `yaml:"id"`
-	Created string      `yaml:"created"`
-	Success string      `yaml:"success"`
-	Value   string      `yaml:"value"`
-	Refuse  []int       `yaml:"refuse"`
+	Model    string      `yaml:"model"`
+	Does     string      `yaml:"does"`
+	Request  *rawRequest `yaml:"request"`
+	ID       string      `yaml:"id"`
+	Created  string      `yaml:"created"`
+	Success  string      `yaml:"success"`
+	Value    string      `yaml:"value"`
+	Elements string      `yaml:"elements"`
+	Refuse   []int       `yaml:"refuse"`
 }
 
 type rawRequest struct {
@@ -147,6 +148,7 @@ func (v *validator) route(name string, r *rawRoute, mix map[string]int) webapp.O
 	o.Created = v.path(f+".created", r.Created)
 	o.Success = v.path(f+".success", r.Success)
 	o.Value = v.path(f+".value", r.Value)
+	o.Elements = v.path(f+".elements", r.Elements)
 	return o
 }
 

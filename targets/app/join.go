@@ -173,6 +173,9 @@ func chain(in []server.TraceEntry, sent, received string) ([]server.TraceEntry, 
 			break
 		}
 		used[next] = true
+		if len(out) == 0 && !wellFormed(in[next].BookmarkIn) {
+			cur = "" // the handler ignored what the browser sent
+		}
 		out = append(out, in[next])
 		// The binding keeps the newest bookmark it has seen.
 		if b := in[next].BookmarkOut; b != "" && (cur == "" || d1.CompareBookmarks(cur, b) < 0) {

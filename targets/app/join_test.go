@@ -36,12 +36,16 @@ func TestJoin(t *testing.T) {
 	evs = append(evs, op(3, "c@x.test", "APAC", 12, 22, b3, b6)...) // told apart by key
 	evs = append(evs, op(4, "d@x.test", "OC", 30, 40, "", b5)...)   // overlaps op 5 on the same key
 	evs = append(evs, op(5, "d@x.test", "OC", 31, 41, "", b6)...)
+	evs = append(evs, op(6, "e@x.test", "ENAM", 50, 60, b6, b3)...) // the handler ignored b6
+	evs = append(evs, op(7, "f@x.test", "ENAM", 51, 61, b6, b6)...)
 	trace := []server.TraceEntry{
 		query(epoch, 2, "WEUR", "first-unconstrained", b3, "a@x.test"),
 		query(epoch, 50, "WEUR", "first-unconstrained", b3, "a@x.test"), // after op 1: not its
 		query(epoch, 11, "APAC", b3, b5, "b@x.test"),
 		query(epoch, 13, "APAC", b3, b3, "c@x.test"),
 		query(epoch, 14, "APAC", b3, b6, "c@x.test"),
+		query(epoch, 52, "ENAM", "first-unconstrained", b3, "e@x.test"),
+		query(epoch, 53, "ENAM", b6, b6, "f@x.test"),
 		query(epoch, 32, "OC", "first-unconstrained", b5, "d@x.test"),
 		query(epoch, 33, "OC", "first-unconstrained", b6, "d@x.test"),
 	}
@@ -49,14 +53,14 @@ func TestJoin(t *testing.T) {
 	want := map[int]struct {
 		how string
 		n   int
-	}{1: {JoinExact, 1}, 3: {JoinKey, 1}, 5: {JoinKey, 2}, 7: {JoinAmbiguous, 0}, 9: {JoinAmbiguous, 0}}
+	}{1: {JoinExact, 1}, 3: {JoinKey, 1}, 5: {JoinKey, 2}, 7: {JoinAmbiguous, 0}, 9: {JoinAmbiguous, 0}, 11: {JoinKey, 1}, 13: {JoinKey, 1}}
 	for i, w := range want {
 		e := evs[i]
 		if e.HTTP.TraceJoin != w.how || len(e.Trace) != w.n {
 			t.Errorf("op of process %d: join %q with %d queries, want %q with %d", e.Process, e.HTTP.TraceJoin, len(e.Trace), w.how, w.n)
 		}
 	}
-	if counts[JoinExact] != 1 || counts[JoinKey] != 2 || counts[JoinAmbiguous] != 2 {
+	if counts[JoinExact] != 1 || counts[JoinKey] != 4 || counts[JoinAmbiguous] != 2 {
 		t.Errorf("counts %v", counts)
 	}
 	if st := evs[1].Trace; len(st) == 1 && (st[0].ServedByRegion != "WEUR" || st[0].Start != 2e6) {

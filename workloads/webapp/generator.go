@@ -19,6 +19,9 @@ const (
 	fVerify      = magiccodes.FVerify
 	fWrite       = "write"
 	fRead        = "read"
+	fAdd         = "add_element"
+	fReadSet     = "read_set"
+	fAddRead     = "add_read"
 )
 
 // roleOf maps a history op back to the role that produced it.
@@ -26,6 +29,7 @@ var roleOf = map[string]string{
 	fGetOrCreate: CreateOnce + "/get-or-create", fGet: CreateOnce + "/get",
 	fIssue: SingleUse + "/issue", fVerify: SingleUse + "/use",
 	fWrite: Register + "/write", fRead: Register + "/read",
+	fAdd: Set + "/add", fReadSet: Set + "/read", fAddRead: Set + "/add-read",
 }
 
 // generator picks a model by the weights of its ops, then lets that
@@ -62,6 +66,8 @@ func (w *Workload) newGenerator(cfg workloads.GenConfig) *generator {
 			g.sub[o.Model] = magiccodes.Workload{}.Generator(cfg)
 		case Register:
 			g.sub[o.Model] = &registerGen{Stream: workloads.NewStream(cfg)}
+		case Set:
+			g.sub[o.Model] = &setGen{Stream: workloads.NewStream(cfg), roles: g.roles}
 		}
 	}
 	return g
@@ -127,4 +133,40 @@ func (g *registerGen) Next() workloads.Op {
 	}
 	g.reads++
 	return workloads.Op{F: fRead, Key: g.key, Value: struct{}{}, ReadOnly: true}
+}
+
+// setGen drives a grow-only set per browser session, like a user's orders:
+// each client adds elements to lists of its own and reads them back. With
+// only an add-read route every op adds and reads; with no read route the
+// reads are add-reads; with no plain add the adds are add-reads.
+type setGen struct {
+	workloads.Stream
+	roles map[string]bool
+	key   string
+}
+
+// ElementArgs is a set add's invoke value.
+type ElementArgs struct {
+	Element string `json:"element"`
+}
+
+func (g *setGen) Next() workloads.Op {
+	n := g.Step()
+	if g.key == "" || g.Rng.Float64() < 0.1 {
+		g.key = fmt.Sprintf("c%d-l%d", g.Cfg.Client, n)
+	}
+	add, read := g.roles[Set+"/add"], g.roles[Set+"/read"]
+	both := g.roles[Set+"/add-read"]
+	wantAdd := g.Rng.Float64() < 0.5
+	switch {
+	case wantAdd && add && !(both && g.Rng.Float64() < 0.5):
+		return workloads.Op{F: fAdd, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
+	case !wantAdd && read:
+		return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}, ReadOnly: true}
+	case both:
+		return workloads.Op{F: fAddRead, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
+	case add:
+		return workloads.Op{F: fAdd, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
+	}
+	return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}, ReadOnly: true}
 }

@@ -35,6 +35,8 @@ func varsOf(op workloads.Op, client int, n int64) vars {
 		v.key, v.value = a.Email, a.Code
 	case WriteArgs:
 		v.value = a.Value
+	case ElementArgs:
+		v.value = a.Element
 	}
 	return v
 }
@@ -170,7 +172,7 @@ func (r *response) record(o *Op) *history.HTTP {
 // extract reads the op's result from a 2xx response.
 func extract(o *Op, op workloads.Op, r *response) (any, error) {
 	var doc any
-	if o.Model+"/"+o.Does != SingleUse+"/issue" && o.Model+"/"+o.Does != Register+"/write" || o.Success != nil {
+	if role := o.Model + "/" + o.Does; role != SingleUse+"/issue" && role != Register+"/write" && role != Set+"/add" || o.Success != nil {
 		if mt, _, _ := mime.ParseMediaType(r.contentType); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 			return nil, fmt.Errorf("status %d with content-type %q, not JSON: %s", r.status, r.contentType, excerpt(r.body))
 		}
@@ -205,8 +207,14 @@ func extract(o *Op, op workloads.Op, r *response) (any, error) {
 			return users.Found{}, nil
 		}
 		return users.Found{ID: &id}, nil
-	case SingleUse + "/issue", Register + "/write":
+	case SingleUse + "/issue", Register + "/write", Set + "/add":
 		return struct{}{}, nil
+	case Set + "/read", Set + "/add-read":
+		es, err := elements(o.Elements, doc)
+		if err != nil {
+			return nil, err
+		}
+		return setValue{Elements: es}, nil
 	case SingleUse + "/use":
 		if o.Success == nil {
 			return magiccodes.Verified{Valid: true}, nil
@@ -238,13 +246,48 @@ type readValue struct {
 	Value *string `json:"value"`
 }
 
+// setValue is a set read's ok value: every element.
+type setValue struct {
+	Elements []string `json:"elements"`
+}
+
+// elements reads a set's list: strings, or numbers (ids) as text.
+func elements(p *Path, doc any) ([]string, error) {
+	vals, found, err := p.Lookup(doc)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("elements %s: not in the answer", p)
+	}
+	if !p.Multi() && len(vals) == 1 {
+		if list, ok := vals[0].([]any); ok {
+			vals = list // $.items names the list itself
+		}
+	}
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case float64:
+			out = append(out, strconv.FormatFloat(x, 'f', -1, 64))
+		default:
+			return nil, fmt.Errorf("elements %s: an element is %s, want a string or a number", p, kindOf(v))
+		}
+	}
+	return out, nil
+}
+
 // refused is the result a declared refusal stands for.
 func refused(o *Op) any {
-	switch o.Does {
-	case "use":
+	switch {
+	case o.Does == "use":
 		return magiccodes.Verified{Valid: false}
-	case "get":
+	case o.Does == "get":
 		return users.Found{}
+	case o.Model == Set:
+		return setValue{Elements: []string{}}
 	}
 	return readValue{}
 }

@@ -23,16 +23,18 @@ const (
 	CreateOnce = "create-once"
 	SingleUse  = "single-use"
 	Register   = "register"
+	Set        = "set"
 )
 
 // Models lists them, for messages.
-var Models = []string{CreateOnce, SingleUse, Register}
+var Models = []string{CreateOnce, SingleUse, Register, Set}
 
 // Roles each model's ops may play ("does:"); the first is the default.
 var Roles = map[string][]string{
 	CreateOnce: {"get-or-create", "get"},
 	SingleUse:  {"use", "issue"},
 	Register:   {"write", "read"},
+	Set:        {"add", "read", "add-read"},
 }
 
 // Spec is an HTTP workload as a scenario declares it.
@@ -74,6 +76,9 @@ type Op struct {
 	Created *Path `json:"created,omitempty"` // create-once: true when this request created it
 	Success *Path `json:"success,omitempty"` // single-use use: a boolean
 	Value   *Path `json:"value,omitempty"`   // register read: the value (null: unset)
+	// Elements is a set read's list, usually with [*]:
+	// $.orders[*].item.
+	Elements *Path `json:"elements,omitempty"`
 	// Refuse lists the 4xx statuses that mean "refused" (a code rejected,
 	// a user not found): an ok op with that negative result.
 	Refuse []int `json:"refuse,omitempty"`
@@ -121,6 +126,9 @@ func (s *Spec) Validate() (field string, err error) {
 	if models[Register] && seen[Register+"/write"] == "" {
 		return "ops", fmt.Errorf("a register model needs an op that writes (does: write)")
 	}
+	if models[Set] && seen[Set+"/add"] == "" && seen[Set+"/add-read"] == "" {
+		return "ops", fmt.Errorf("a set model needs an op that adds (does: add or add-read)")
+	}
 	if models[CreateOnce] && seen[CreateOnce+"/get-or-create"] == "" {
 		return "ops", fmt.Errorf("a create-once model needs an op that creates (does: get-or-create)")
 	}
@@ -140,9 +148,12 @@ func (o *Op) needs() error {
 		want["success"] = false
 	case Register + "/read":
 		want["value"] = true
+	case Set + "/read", Set + "/add-read":
+		want["elements"] = true
 	}
-	have := map[string]*Path{"id": o.ID, "created": o.Created, "success": o.Success, "value": o.Value}
-	for name, p := range have {
+	have := map[string]*Path{"id": o.ID, "created": o.Created, "success": o.Success, "value": o.Value, "elements": o.Elements}
+	for _, name := range []string{"id", "created", "success", "value", "elements"} {
+		p := have[name]
 		required, allowed := want[name]
 		switch {
 		case p == nil && required:

@@ -14,10 +14,16 @@
 //   POST /login                writes the session row, and forgets to send the bookmark back
 //   POST /login-fixed          the same, answering with the bookmark
 //   GET  /me?session=          reads the session row (request session)
+//   POST /orders               adds an order and answers with the user's orders (request session)
+//   POST /orders/new           adds an order, answering {ok: true} (request session)
+//   GET  /orders?user=         lists them (request session)
+//   GET  /orders-page?user=    lists them the guide's phase-2 way, locals.dbSession ?? env.DB.withSession(),
+//                              where nothing ever set locals.dbSession: the bookmark the browser sent is ignored
 //
 // Bookmarks travel in the x-d1-bookmark header (see http.ts).
 import { verifyMagicCode, verifyMagicCodeAtomic, verifyMagicCodeFirstPrimary, verifyMagicCodeLiteral, issueMagicCode } from './codes';
 import { BadRequest, body, Env, field, json, requestSession } from './http';
+import { addOrder, listOrders, placeOrder } from './orders';
 import { createSession, getSession } from './sessions';
 import { findUser, getOrCreateUser, getOrCreateUserAtomic, getOrCreateUserFirstPrimary, getOrCreateUserLiteral } from './users';
 
@@ -89,6 +95,26 @@ const routes: Record<string, Handler> = {
   'GET /me': async (req, env, url) => {
     const session = requestSession(req, env.DB);
     return json({ user: await getSession(session, url.searchParams.get('session') ?? '') }, 200, session);
+  },
+  'POST /orders': async (req, env) => {
+    const b = await body(req);
+    const session = requestSession(req, env.DB);
+    return json({ orders: await placeOrder(session, field(b, 'user'), field(b, 'item')) }, 200, session);
+  },
+  'POST /orders/new': async (req, env) => {
+    const b = await body(req);
+    const session = requestSession(req, env.DB);
+    await addOrder(session, field(b, 'user'), field(b, 'item'));
+    return json({ ok: true }, 201, session);
+  },
+  'GET /orders': async (req, env, url) => {
+    const session = requestSession(req, env.DB);
+    return json({ orders: await listOrders(session, url.searchParams.get('user') ?? '') }, 200, session);
+  },
+  'GET /orders-page': async (req, env, url) => {
+    const locals: { dbSession?: D1DatabaseSession } = {}; // a hook was meant to set it
+    const session = locals.dbSession ?? env.DB.withSession();
+    return json({ orders: await listOrders(session, url.searchParams.get('user') ?? '') }, 200, session);
   },
 };
 
