@@ -49,11 +49,11 @@ type Keys struct {
 
 // Target is where the traffic goes.
 type Target struct {
-	Kind        string      `json:"kind"` // one of TargetKinds
-	URL         string      `json:"url,omitempty"`
+	Kind string `json:"kind"` // one of TargetKinds
+	URL  string `json:"url,omitempty"`
 	// Dir is an app target's wrangler project, resolved against the
 	// scenario file's directory.
-	Dir string `json:"dir,omitempty"`
+	Dir         string      `json:"dir,omitempty"`
 	Replication Replication `json:"replication"`
 	// RoundTrip is the emulator's network time per query between the
 	// Worker and the database (a Lag form). Real queries cross a network,
