@@ -32,9 +32,38 @@ type bfState struct {
 	ids          []int64
 	issued, used bool
 	value        string
+	elems        []string // set: sorted
 }
 
-func (s bfState) clone() bfState { s.ids = slices.Clone(s.ids); return s }
+func (s bfState) clone() bfState {
+	s.ids, s.elems = slices.Clone(s.ids), slices.Clone(s.elems)
+	return s
+}
+
+// withElem is the set with e added.
+func (s bfState) withElem(e string) []string {
+	out := slices.Clone(s.elems)
+	if !slices.Contains(out, e) {
+		out = append(out, e)
+		slices.Sort(out)
+	}
+	return out
+}
+
+// strs reads a set's elements from an output, sorted.
+func strs(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []string:
+		out = slices.Clone(x)
+	case []any:
+		for _, e := range x {
+			out = append(out, e.(string))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // apply runs op on s. For an op with a known output it reports whether the
 // output is what the specification returns; an info op (known=false)
@@ -79,6 +108,14 @@ func (s bfState) apply(o *genOp, known bool, fresh int64) (bfState, bool) {
 		return n, true
 	case "read":
 		return n, fmt.Sprint(o.out["value"]) == n.value
+	case "add_element":
+		n.elems = n.withElem(o.in["element"].(string))
+		return n, true
+	case "add_read":
+		n.elems = n.withElem(o.in["element"].(string))
+		return n, !known || slices.Equal(strs(o.out["elements"]), n.elems)
+	case "read_set":
+		return n, slices.Equal(strs(o.out["elements"]), n.elems)
 	}
 	panic(o.f)
 }
@@ -161,6 +198,16 @@ var families = []family{
 		}
 		return "read", map[string]any{}
 	}},
+	{"set", bfState{}, func(r *rand.Rand) (string, map[string]any) {
+		e := []string{"a", "b", "c"}[r.IntN(3)]
+		switch r.IntN(3) {
+		case 0:
+			return "add_element", map[string]any{"element": e}
+		case 1:
+			return "add_read", map[string]any{"element": e}
+		}
+		return "read_set", map[string]any{}
+	}},
 }
 
 // generate makes a history by running the ops in a random linearization
@@ -232,8 +279,12 @@ func (fam family) outputOf(s bfState, o *genOp, nextID *int64) map[string]any {
 			ids = append(ids, id)
 		}
 		return map[string]any{"ids": ids}
-	case "issue_code", "write":
+	case "issue_code", "write", "add_element":
 		return map[string]any{}
+	case "add_read":
+		return map[string]any{"elements": s.withElem(o.in["element"].(string))}
+	case "read_set":
+		return map[string]any{"elements": append([]string{}, s.elems...)}
 	case "verify_code":
 		return map[string]any{"valid": s.issued && !s.used}
 	case "read_code":
@@ -274,6 +325,14 @@ func corrupt(r *rand.Rand, ops []*genOp) {
 		if o.out["value"] == 0 {
 			o.out["value"] = nil
 		}
+	case "read_set", "add_read":
+		es := []string{}
+		for _, e := range []string{"a", "b", "c"} {
+			if r.IntN(2) == 0 {
+				es = append(es, e)
+			}
+		}
+		o.out = map[string]any{"elements": es}
 	}
 }
 
