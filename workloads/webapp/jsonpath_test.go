@@ -78,3 +78,20 @@ func TestSetElements(t *testing.T) {
 		}
 	}
 }
+
+// A spec goes into the history's header and must come back from it.
+func TestSpecRoundTripsThroughJSON(t *testing.T) {
+	p, _ := ParsePath("$.orders[*].item")
+	in := Spec{Bookmarks: Bookmarks{Cookie: "b"}, Ops: []Op{{Name: "list", Model: Set, Does: "read", Elements: &p}}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Spec
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Ops[0].Elements == nil || out.Ops[0].Elements.String() != "$.orders[*].item" || !out.Ops[0].Elements.Multi() {
+		t.Fatalf("round trip: %+v", out.Ops[0])
+	}
+}

@@ -88,8 +88,19 @@ type Op struct {
 	Line int    `json:"-"`
 }
 
-// MarshalText lets a Path appear in the scenario's JSON (the history header).
+// MarshalText lets a Path appear in the scenario's JSON (the history
+// header), and UnmarshalText read it back (d1check check, report).
 func (p Path) MarshalText() ([]byte, error) { return []byte(p.src), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (p *Path) UnmarshalText(b []byte) error {
+	q, err := ParsePath(string(b))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
+}
 
 // Validate reports what makes spec unrunnable; field names the op (as
 // "ops.NAME.field") so the scenario parser can point at the line.
