@@ -14,6 +14,8 @@ import (
 // region sockets of one workerd, 2,000 ops per iteration. ops/s counts
 // the traffic only (first invoke to last completion, from the history);
 // wall-s is the whole run, bundling and workerd's start included.
+// lag=none measures the target itself; lag=scenario keeps the gate's
+// replication lag, which a read at a fresh bookmark waits out.
 //
 //	go test -run '^$' -bench BenchmarkAppHTTP -benchtime 3x ./harness
 func BenchmarkAppHTTP(b *testing.B) {
@@ -26,6 +28,16 @@ func BenchmarkAppHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	s.Clients, s.Ops = 16, 2000
+	for _, lag := range []string{"none", "scenario"} {
+		sc := *s
+		if lag == "none" {
+			sc.Target.Replication = scenarios.Replication{}
+		}
+		b.Run("lag="+lag, func(b *testing.B) { benchApp(b, &sc) })
+	}
+}
+
+func benchApp(b *testing.B, s *scenarios.Scenario) {
 	var ops, traffic, wall float64
 	for b.Loop() {
 		run, err := Execute(context.Background(), s, b.TempDir(), Options{})
