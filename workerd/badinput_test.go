@@ -71,10 +71,8 @@ func TestStartRefusesBadInput(t *testing.T) {
 		{"Worker never answers", func(c *Config) { c.Dir, c.StartTimeout = "testdata/silent", 2*time.Second },
 			[]string{"did not answer GET", "within 2s"}},
 		{"binary that is not workerd", func(c *Config) { c.Binary = "testdata/probe/index.js" },
-			[]string{"starting testdata/probe/index.js"}},
+			[]string{"workerd: starting /", "testdata/probe/index.js"}},
 		{"missing main module", func(c *Config) { c.Main = "nope.js" }, []string{"main module nope.js"}},
-		{"jsrpc binding", func(c *Config) { c.CompatibilityFlags = []string{"nodejs_compat", FlagJSRPC} },
-			[]string{"compatibility flag d1_binding_jsrpc"}},
 		{"unknown region", func(c *Config) { c.Regions = []string{"MARS"} }, []string{`region "MARS"`}},
 	}
 	for _, c := range cases {

@@ -34,7 +34,10 @@ type Config struct {
 	Dir  string
 	Main string
 
-	CompatibilityDate  string
+	CompatibilityDate string
+	// CompatibilityFlags are the Worker's; with FlagJSRPC each D1 binding
+	// is served through a forwarding Worker (and workerd runs with
+	// --experimental, which that flag needs).
 	CompatibilityFlags []string
 	// Vars are plain-text bindings (wrangler's [vars]).
 	Vars map[string]string
@@ -58,9 +61,21 @@ type Config struct {
 // RPC method on its fetcher instead of sending HTTP.
 const FlagJSRPC = "d1_binding_jsrpc"
 
+// forwarderFile is where Start writes forwarder.js, relative to the config.
+const forwarderFile = "d1check-forwarder.js"
+
 func (c Config) withDefaults() (Config, error) {
 	if c.Binary == "" {
 		return c, errors.New("workerd: Config.Binary is empty (use workerd.Find)")
+	}
+	if strings.ContainsRune(c.Binary, filepath.Separator) {
+		// workerd runs in its config's directory: a relative path must not
+		// be resolved from there.
+		abs, err := filepath.Abs(c.Binary)
+		if err != nil {
+			return c, fmt.Errorf("workerd: %w", err)
+		}
+		c.Binary = abs
 	}
 	if c.Dir == "" || c.Main == "" {
 		return c, errors.New("workerd: Config.Dir and Config.Main name the Worker's bundle; one is empty")
@@ -70,9 +85,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.CompatibilityDate == "" {
 		return c, errors.New("workerd: Config.CompatibilityDate is empty (wrangler's compatibility_date)")
-	}
-	if slices.Contains(c.CompatibilityFlags, FlagJSRPC) {
-		return c, fmt.Errorf("workerd: compatibility flag %s: with it the D1 binding calls an RPC method instead of sending HTTP, which d1check's emulator does not serve; remove the flag to run this Worker under d1check", FlagJSRPC)
 	}
 	if len(c.Regions) == 0 {
 		c.Regions = d1.Regions
@@ -170,6 +182,9 @@ func (c Config) capnp(mods []module, modDir string) string {
 			}
 			fmt.Fprintf(&b, "    (name = %s, external = (address = %s, http = (injectRequestHeaders = [%s]))),\n",
 				quote(d1Service(d.Name, r)), quote(d.Addr), strings.Join(headers, ", "))
+			if c.jsrpc() {
+				fmt.Fprintf(&b, "    (name = %s, worker = .%s),\n", quote(rpcService(d.Name, r)), rpcConst(d.Name, r))
+			}
 		}
 	}
 	b.WriteString("  ],\n  sockets = [\n")
@@ -194,12 +209,43 @@ func (c Config) capnp(mods []module, modDir string) string {
 			fmt.Fprintf(&b, "    (name = %s, text = %s),\n", quote(name), quote(c.Vars[name]))
 		}
 		for _, d := range c.D1 {
+			fetcher := d1Service(d.Name, r)
+			if c.jsrpc() {
+				fetcher = rpcService(d.Name, r)
+			}
 			fmt.Fprintf(&b, "    (name = %s, wrapped = (moduleName = \"cloudflare-internal:d1-api\", innerBindings = [(name = \"fetcher\", service = %s)])),\n",
-				quote(d.Name), quote(d1Service(d.Name, r)))
+				quote(d.Name), quote(fetcher))
 		}
 		b.WriteString("  ],\n);\n")
+		if c.jsrpc() {
+			for _, d := range c.D1 {
+				fmt.Fprintf(&b, "\nconst %s :Workerd.Worker = (\n  modules = [(name = \"forwarder.js\", esModule = embed %s)],\n", rpcConst(d.Name, r), quote(forwarderFile))
+				fmt.Fprintf(&b, "  compatibilityDate = %s,\n  bindings = [(name = \"upstream\", service = %s)],\n);\n", quote(c.CompatibilityDate), quote(d1Service(d.Name, r)))
+			}
+		}
 	}
 	return b.String()
+}
+
+// jsrpc reports whether the D1 binding calls its fetcher over RPC: each D1
+// binding then gets a forwarding Worker (forwarder.js) that implements the
+// RPC method by sending the binding protocol's HTTP request.
+func (c Config) jsrpc() bool { return slices.Contains(c.CompatibilityFlags, FlagJSRPC) }
+
+func rpcService(binding, region string) string { return "d1rpc-" + binding + "-" + region }
+
+// rpcConst is the config's name of a forwarder: a Cap'n Proto identifier.
+func rpcConst(binding, region string) string {
+	id := []byte("forwarder" + region)
+	for i := 0; i < len(binding); i++ {
+		c := binding[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			id = append(id, c)
+		} else {
+			id = append(id, fmt.Sprintf("X%02x", c)...)
+		}
+	}
+	return string(id)
 }
 
 func d1Service(binding, region string) string { return "d1-" + binding + "-" + region }

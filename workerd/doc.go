@@ -16,6 +16,11 @@
 // query, so the emulator serves that region's sessions from that region's
 // replica, as if the Worker ran at six edge locations.
 //
+// With the compatibility flag d1_binding_jsrpc the binding calls an RPC
+// method instead of sending HTTP; each D1 binding's fetcher is then a small
+// forwarding Worker in the same config (forwarder.js) that turns the call
+// into the binding protocol's HTTP request.
+//
 // The process is owned by the Process Start returns: Stop (or the end of
 // Start's context) ends it, and only it, on every path.
 package workerd

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
@@ -26,9 +27,23 @@ type recorder struct {
 	sent []string // request bookmarks ("" for plain)
 	got  []string // response bookmarks
 	mode []d1.Mode
+	// hold, when set, keeps every request until hold of them were sent,
+	// as Promise.all sends all its queries before any answer arrives.
+	hold    int
+	arrived int
+	all     chan struct{}
 }
 
 func (r *recorder) Query(ctx context.Context, req d1.Request) (d1.Response, error) {
+	if r.hold > 0 {
+		r.mu.Lock()
+		r.arrived++
+		if r.arrived == r.hold {
+			close(r.all)
+		}
+		r.mu.Unlock()
+		<-r.all
+	}
 	resp, err := r.t.Query(ctx, req)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -167,7 +182,7 @@ func TestFidelityKeepsTheNewestBookmarkUnderPromiseAll(t *testing.T) {
 			t.Fatal(r.Error)
 		}
 	}
-	wctx, cancel := context.WithTimeout(ctx, 10e9)
+	wctx, cancel := contextWithTimeout(10 * time.Second)
 	defer cancel()
 	if err := s.emu.WaitReplicated(wctx); err != nil {
 		t.Fatal(err)
@@ -194,6 +209,7 @@ func TestFidelityKeepsTheNewestBookmarkUnderPromiseAll(t *testing.T) {
 			t.Fatalf("round %d: binding kept %q, want the newest returned, %q (returned: %v)", round, after, outs[len(outs)-1], outs)
 		}
 		db, rec := mirror(t, s, "WEUR")
+		rec.hold, rec.all = len(ops), make(chan struct{})
 		sess := db.WithSession("first-unconstrained")
 		var wg sync.WaitGroup
 		for _, o := range ops {

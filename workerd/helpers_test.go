@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -20,6 +21,9 @@ func binary(t testing.TB) string {
 	t.Helper()
 	p, err := Find("")
 	if err != nil {
+		if os.Getenv("D1CHECK_REQUIRE_WORKERD") != "" {
+			t.Fatalf("D1CHECK_REQUIRE_WORKERD is set: %v", err)
+		}
 		t.Skipf("no workerd (%v); scripts/test.sh installs it", err)
 	}
 	return p
@@ -136,4 +140,8 @@ func probe(t testing.TB, p *Process, region string, body map[string]any) probeAn
 		t.Fatalf("probe answer (status %d): %v; workerd said:\n%s", resp.StatusCode, err, p.Output())
 	}
 	return a
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d)
 }

@@ -64,6 +64,9 @@ func Start(ctx context.Context, c Config) (_ *Process, err error) {
 	if err := copyModules(c.Dir, filepath.Join(dir, "bundle"), mods); err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(dir, forwarderFile), forwarderJS, 0o600); err != nil {
+		return nil, fmt.Errorf("workerd: %w", err)
+	}
 	cfgPath := filepath.Join(dir, "config.capnp")
 	if err := os.WriteFile(cfgPath, []byte(c.capnp(mods, "bundle")), 0o600); err != nil {
 		return nil, fmt.Errorf("workerd: %w", err)
@@ -81,6 +84,9 @@ func Start(ctx context.Context, c Config) (_ *Process, err error) {
 		}
 	}()
 	args := []string{"serve", cfgPath}
+	if c.jsrpc() {
+		args = append(args, "--experimental") // workerd calls d1_binding_jsrpc experimental
+	}
 	for i, r := range c.Regions {
 		args = append(args, "--socket-fd", fmt.Sprintf("%s=%d", socketName(r), 3+i))
 	}

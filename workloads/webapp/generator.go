@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"fmt"
+	"github.com/d1check/d1check/httpspec"
 
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/magiccodes"
@@ -9,7 +10,7 @@ import (
 )
 
 // Variant is the one variant of an HTTP workload: the app is what it is.
-const Variant = "app"
+const Variant = httpspec.Variant
 
 // History ops (the checker's names) each role records.
 const (

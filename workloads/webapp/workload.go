@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/d1check/d1check/httpspec"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -12,7 +13,7 @@ import (
 )
 
 // Name is the workload name a scenario gives for HTTP traffic.
-const Name = "http"
+const Name = httpspec.Workload
 
 // Workload is an HTTP workload: it implements workloads.Workload, so the
 // runner drives it like any other, over clients spread on D1's regions;

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/httpspec"
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/magiccodes"
 	"github.com/d1check/d1check/workloads/users"
@@ -17,7 +18,7 @@ import (
 
 func path(t *testing.T, s string) *Path {
 	t.Helper()
-	p, err := ParsePath(s)
+	p, err := httpspec.ParsePath(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +55,21 @@ func signupSpec(t *testing.T, bm Bookmarks) Spec {
 	}}}
 }
 
+// outcome is the history type the runner records for o.
+func outcome(o workloads.Outcome) history.Type {
+	switch o {
+	case workloads.OK:
+		return history.OK
+	case workloads.Info:
+		return history.Info
+	}
+	return history.Fail
+}
+
 func do(t *testing.T, w *Workload, env *workloads.Env, op workloads.Op) (any, error, history.Type) {
 	t.Helper()
 	out, err := w.Do(context.Background(), env, Variant, op)
-	return out, err, workloads.Outcome(op, err)
+	return out, err, outcome(workloads.OutcomeOf(op, err))
 }
 
 func TestOutcomes(t *testing.T) {

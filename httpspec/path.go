@@ -1,4 +1,4 @@
-package webapp
+package httpspec
 
 import (
 	"fmt"
@@ -101,7 +101,7 @@ func (p Path) Lookup(doc any) (vals []any, found bool, err error) {
 					if v == nil && i > 0 {
 						continue // null on the way: nothing under it
 					}
-					return nil, false, fmt.Errorf("%s: %s is %s, not an object", p.src, p.prefix(i), kindOf(v))
+					return nil, false, fmt.Errorf("%s: %s is %s, not an object", p.src, p.prefix(i), KindOf(v))
 				}
 				x, ok := m[s.field]
 				if !ok {
@@ -114,7 +114,7 @@ func (p Path) Lookup(doc any) (vals []any, found bool, err error) {
 			default:
 				a, ok := v.([]any)
 				if !ok {
-					return nil, false, fmt.Errorf("%s: %s is %s, not an array", p.src, p.prefix(i), kindOf(v))
+					return nil, false, fmt.Errorf("%s: %s is %s, not an array", p.src, p.prefix(i), KindOf(v))
 				}
 				if s.index < 0 {
 					next = append(next, a...)
@@ -156,7 +156,8 @@ func (p Path) prefix(i int) string {
 	return b.String()
 }
 
-func kindOf(v any) string {
+// KindOf names a decoded JSON value's type, for messages ("a string", "null").
+func KindOf(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
