@@ -80,6 +80,16 @@ func Scan(r io.Reader, name string, fn func(Event) error) (Header, error) {
 	return st.header, nil
 }
 
+// Stream reads a history like Read but hands each event to fn instead of
+// keeping it: the History it returns has everything but Events.
+func Stream(r io.Reader, name string, fn func(Event) error) (*History, error) {
+	st, err := scan(r, name, fn)
+	if err != nil {
+		return nil, err
+	}
+	return &History{Header: st.header, Truncated: st.truncated, Synthesized: st.synthesized}, nil
+}
+
 // scanResult is what a scan learns besides the events.
 type scanResult struct {
 	header      Header
@@ -104,30 +114,33 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 		return res, atLine(err, name, 1)
 	}
 	v := newValidator()
-	for n := 2; ; n++ {
-		line, complete, err = lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return res, fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		if !complete && !json.Valid(line) {
-			// A run killed mid-write: every earlier line is whole.
+	var stopErr error
+	err = decodeLines(lr, 2, func(n int, p *parsed) bool {
+		switch {
+		case p.cut:
 			res.truncated = true
-			break
+			return false
+		case p.err != nil:
+			stopErr = atLine(p.err, name, n)
+			return false
 		}
-		e, err := parseEvent(line)
-		if err != nil {
-			return res, atLine(err, name, n)
-		}
+		e := p.event
 		e.Line = n
 		if err := v.add(&e); err != nil {
-			return res, atLine(err, name, n)
+			stopErr = atLine(err, name, n)
+			return false
 		}
 		if err := fn(e); err != nil {
-			return res, err
+			stopErr = err
+			return false
 		}
+		return true
+	})
+	if le, ok := err.(*lineError); ok {
+		return res, fmt.Errorf("%s:%d: %w", name, le.line, le.err)
+	}
+	if stopErr != nil {
+		return res, stopErr
 	}
 	for _, e := range v.finish() {
 		res.synthesized++
