@@ -2,6 +2,8 @@ package checker
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/d1check/d1check/history"
@@ -46,11 +48,32 @@ func Check(h *history.History, opts Options) (*Result, error) {
 	if h == nil {
 		return nil, errors.New("checker: nil history")
 	}
-	opts = opts.withDefaults()
 	ops, err := pairOps(h.Events)
 	if err != nil {
 		return nil, err
 	}
+	return check(ops, opts), nil
+}
+
+// CheckStream reads a history from r and checks it without holding its
+// events: only the operations they pair into. The History it returns has
+// the header and what the reader noticed, but no Events. name is the
+// file's name in error messages.
+func CheckStream(r io.Reader, name string, opts Options) (*Result, *history.History, error) {
+	p := newPairer()
+	h, err := history.Stream(r, name, func(e history.Event) error { return p.add(&e) })
+	if err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, nil, err
+	}
+	return check(p.finish(), opts), h, nil
+}
+
+func check(ops []*Op, opts Options) *Result {
+	opts = opts.withDefaults()
 	ci := newCommitIndex(ops)
 
 	lin, linA, failures := checkLinearizability(ops, ci, opts)
@@ -70,5 +93,5 @@ func Check(h *history.History, opts Options) (*Result, error) {
 		res.Checks = append(res.Checks, *c.r)
 		res.Verdict = worse(res.Verdict, c.r.Verdict)
 	}
-	return res, nil
+	return res
 }

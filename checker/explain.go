@@ -68,14 +68,13 @@ type commitIndex struct {
 	max   []uint64 // max[i]: newest position among ops completed by times[i]
 }
 
-func newCommitIndex(ops []Op) *commitIndex {
+func newCommitIndex(ops []*Op) *commitIndex {
 	type seen struct {
 		t   int64
 		pos uint64
 	}
 	var all []seen
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Complete < 0 {
 			continue
 		}

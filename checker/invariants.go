@@ -12,11 +12,10 @@ import (
 // the traffic: one user per email, every acknowledged create present, a
 // code accepted at most once, no acknowledged verify lost. A key with
 // neither a final read nor an acknowledged write has nothing to check.
-func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
+func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	var order []partitionKey
 	by := map[partitionKey][]*Op{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if !o.known() || o.Model() == model.Register {
 			continue
 		}

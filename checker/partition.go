@@ -35,11 +35,10 @@ type partitionKey struct {
 
 // partitionOps groups the checkable ops, in order of each partition's
 // first op, so that results are deterministic.
-func partitionOps(ops []Op) []*partition {
+func partitionOps(ops []*Op) []*partition {
 	at := make(map[partitionKey]int)
 	var parts []*partition
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Type == history.Fail || (o.Type == history.Info && o.In.Action.ReadOnly()) {
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 // ops wrote and read) and at the bookmark level (from traces). A stale read
 // across sessions is not a violation here: D1 promises nothing across
 // sessions, and the linearizability check reports it.
-func checkSessions(ops []Op, ci *commitIndex) (CheckResult, []Anomaly) {
+func checkSessions(ops []*Op, ci *commitIndex) (CheckResult, []Anomaly) {
 	ids, by := sessions(ops)
 	keys := newKeyIndex(ops)
 	res := CheckResult{Name: CheckSessionGuarantees, Unit: "sessions", Checked: len(ids)}
@@ -40,10 +40,9 @@ func checkSessions(ops []Op, ci *commitIndex) (CheckResult, []Anomaly) {
 // may have used a code.
 type keyIndex map[partitionKey][]*Op
 
-func newKeyIndex(ops []Op) keyIndex {
+func newKeyIndex(ops []*Op) keyIndex {
 	k := keyIndex{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Type == history.Fail {
 			continue
 		}
