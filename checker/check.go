@@ -15,6 +15,9 @@ const (
 	DefaultMaxVisualizations = 8
 )
 
+// unitOf is what each check counts.
+var unitOf = map[string]string{CheckLinearizability: "partitions", CheckSessionGuarantees: "sessions", CheckInvariants: "keys"}
+
 // Options tune a check.
 type Options struct {
 	// Timeout bounds porcupine's work for the whole run; partitions it
@@ -72,7 +75,19 @@ func CheckStream(r io.Reader, name string, opts Options) (*Result, *history.Hist
 	return check(p.finish(), opts), h, nil
 }
 
+// NoOperations is the note of every check of a history with no operation
+// (a run killed before its first): nothing was checked, which must never
+// pass a gate as valid.
+const NoOperations = "no operations to check: the history records none, so nothing was tested"
+
 func check(ops []*Op, opts Options) *Result {
+	if len(ops) == 0 {
+		res := &Result{Verdict: Unknown, Anomalies: []Anomaly{}}
+		for _, name := range []string{CheckLinearizability, CheckSessionGuarantees, CheckInvariants} {
+			res.Checks = append(res.Checks, CheckResult{Name: name, Verdict: Unknown, Unit: unitOf[name], Note: NoOperations})
+		}
+		return res
+	}
 	opts = opts.withDefaults()
 	ci := newCommitIndex(ops)
 

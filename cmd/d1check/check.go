@@ -150,8 +150,16 @@ func printCheck(g *globals, rep *reports.Report) {
 	if run.History.Truncated {
 		fmt.Fprintf(g.stdout, "note: the file was cut off mid-line; %d operations without a completion count as indeterminate\n", run.History.Synthesized)
 	}
+	notes := map[string]bool{}
 	for _, c := range run.Result.Checks {
 		fmt.Fprintf(g.stdout, "%-20s %-8s %d %s checked, %d failed, %d anomalies\n", c.Name, c.Verdict, c.Checked, c.Unit, c.Failed, c.Anomalies)
+		notes[c.Note] = c.Note != ""
+	}
+	for _, c := range run.Result.Checks {
+		if notes[c.Note] {
+			fmt.Fprintf(g.stdout, "note: %s\n", c.Note)
+			notes[c.Note] = false // said once
+		}
 	}
 	for _, a := range run.Result.Anomalies {
 		fmt.Fprintf(g.stdout, "  %s: %s\n", a.Kind, a.Explanation)
