@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/d1check/d1check/checker/model"
 )
@@ -14,12 +15,17 @@ import (
 // too), else DESIGN.md's user_id. An email names the user in a way the
 // generator knows before the run, which a database-assigned id is not.
 func sessionOwner(x map[string]json.RawMessage) (string, error) {
-	raw, ok := x["email"]
+	field := "email"
+	raw, ok := x[field]
 	if !ok {
-		raw, ok = x["user_id"]
+		field = "user_id"
+		raw, ok = x[field]
 	}
-	if !ok || raw == nil || bytes.Equal(raw, []byte("null")) {
+	switch {
+	case !ok:
 		return "", errors.New(`has no "email" or "user_id": a session row needs a user`)
+	case raw == nil || bytes.Equal(raw, []byte("null")):
+		return "", fmt.Errorf("%s is null: a session row must name its user", field)
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
@@ -60,7 +66,7 @@ func decodeReadSession(v []byte, out *model.Output) error {
 	}
 	owner, err := sessionOwner(x)
 	if err != nil {
-		return fmt.Errorf("found is true but it %v", err)
+		return fmt.Errorf("found is true but %s", strings.TrimPrefix(err.Error(), "has "))
 	}
 	out.Value = owner
 	return nil

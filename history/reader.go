@@ -182,11 +182,30 @@ func parseHeader(line []byte) (Header, error) {
 
 func parseEvent(line []byte) (Event, error) {
 	var e Event
-	if len(bytes.TrimSpace(line)) == 0 {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 {
 		return e, errors.New("empty line: want an event")
+	}
+	if t[0] != '{' && json.Valid(t) {
+		return e, fmt.Errorf("line is %s, want an event object", jsonKind(t))
 	}
 	err := decodeStrict(line, &e)
 	return e, err
+}
+
+// jsonKind names the kind of a valid JSON value that is not an object.
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case 'n':
+		return "null"
+	case '[':
+		return "a JSON array"
+	case '"':
+		return "a JSON string"
+	case 't', 'f':
+		return "a JSON boolean"
+	}
+	return "a JSON number"
 }
 
 // decodeStrict decodes one JSON object into v. Unknown fields are allowed,
