@@ -73,8 +73,12 @@ func (p *partition) oks(actions ...model.Action) []*Op {
 }
 
 // before reports whether a certainly happened before b: a returned before
-// b was invoked. Touching intervals are concurrent, as in porcupine.
-func before(a, b *Op) bool { return a.Type == history.OK && a.Return < b.Call }
+// b was invoked, or at the instant b was invoked by the same process, whose
+// ops are in program order. Other touching intervals are concurrent, as
+// in porcupine.
+func before(a, b *Op) bool {
+	return a.Type == history.OK && (a.Return < b.Call || (a.Return == b.Call && a.Process == b.Process && a != b))
+}
 
 // twoOps phrases two ops that did the same thing, in order.
 func twoOps(a, b *Op, did string) string {

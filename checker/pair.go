@@ -67,7 +67,15 @@ func (p *pairer) alloc() *Op {
 	return o
 }
 
+// maxTime bounds an event's time, so that the partitions' spread times
+// (4t+3, see partition.operations) never overflow or reach infinity: 2^60
+// ns is 36 years.
+const maxTime = 1 << 60
+
 func (p *pairer) add(e *history.Event) error {
+	if e.Time > maxTime || e.Time < 0 {
+		return inputError(e, "time %d is not nanoseconds since the run started (want 0 to %d, 36 years)", e.Time, int64(maxTime))
+	}
 	p.last = e.Time
 	switch e.Type {
 	case history.Nemesis:
