@@ -291,7 +291,7 @@ func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
 			}
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
 				"%s returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
-				r.name(), r.Out.Value, p.key, ms(r.Return), w2.name(), w2.In.Value, ms(w2.Return), r.Out.Value, ci.served(r)), w2, r)}
+				r.name(), shown(r.Out.Value), p.key, ms(r.Return), w2.name(), shown(w2.In.Value), ms(w2.Return), shown(r.Out.Value), ci.served(r)), w2, r)}
 		}
 	}
 	return nil

@@ -17,13 +17,13 @@ func staleSession(w, r *Op) string {
 	switch {
 	case r.Out.Value == model.Unset:
 		what = fmt.Sprintf("%s found no session %s at %s, so the user appeared logged out, although %s had logged in user %s at %s",
-			r.name(), r.Key, ms(r.Return), w.name(), w.In.Value, ms(w.Return))
+			r.name(), r.Key, ms(r.Return), w.name(), shown(w.In.Value), ms(w.Return))
 	case w.In.Value == model.Unset:
 		what = fmt.Sprintf("%s found session %s alive (user %s) at %s, resurrected, although %s had logged it out at %s",
-			r.name(), r.Key, r.Out.Value, ms(r.Return), w.name(), ms(w.Return))
+			r.name(), r.Key, shown(r.Out.Value), ms(r.Return), w.name(), ms(w.Return))
 	default:
 		what = fmt.Sprintf("%s read session %s as user %s at %s although %s had made it user %s at %s",
-			r.name(), r.Key, r.Out.Value, ms(r.Return), w.name(), w.In.Value, ms(w.Return))
+			r.name(), r.Key, shown(r.Out.Value), ms(r.Return), w.name(), shown(w.In.Value), ms(w.Return))
 	}
 	if w.Process == r.Process && w.Session != r.Session {
 		what += fmt.Sprintf(", in the same client's later request (session %s, not %s): the bookmark of %s's response was not carried", r.Session, w.Session, w.ref())
@@ -44,8 +44,8 @@ func classifyCompareAndSet(p *partition, ci *commitIndex) []Anomaly {
 			byOld[o.Out.Old] = o
 			continue
 		}
-		return []Anomaly{p.anomaly(LostUpdate, twoOps(a, o, fmt.Sprintf("refreshed session %s from token %q", p.key, o.Out.Old))+
-			fmt.Sprintf(", to %q and %q: one overwrote the other's new tokens, a lost update", a.In.Value, o.In.Value)+ci.served(o), a, o)}
+		return []Anomaly{p.anomaly(LostUpdate, twoOps(a, o, fmt.Sprintf("refreshed session %s from token %+q", p.key, o.Out.Old))+
+			fmt.Sprintf(", to %+q and %+q: one overwrote the other's new tokens, a lost update", a.In.Value, o.In.Value)+ci.served(o), a, o)}
 	}
 	return nil
 }

@@ -121,8 +121,9 @@ func decodeReadCode(v []byte, out *model.Output) error {
 	return nil
 }
 
-// compactValue returns field name of the object v as compact JSON, so that
-// equal values compare equal as strings whatever their spacing.
+// compactValue returns field name of the object v in its canonical
+// spelling (see canonicalJSON), so that equal values compare equal as
+// strings whatever their spacing, key order, escapes or number spelling.
 func compactValue(v []byte, name string) (string, error) {
 	var x map[string]json.RawMessage
 	if err := unmarshal(v, &x); err != nil {
@@ -132,11 +133,11 @@ func compactValue(v []byte, name string) (string, error) {
 	if !ok {
 		return "", missing(name)
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
+	c, err := canonicalJSON(raw)
+	if err != nil {
 		return "", fmt.Errorf("%s does not decode: %v", name, err)
 	}
-	return b.String(), nil
+	return c, nil
 }
 
 func decodeWriteIn(v []byte, in *model.Input) (err error) {

@@ -27,11 +27,11 @@ func sessionOwner(x map[string]json.RawMessage) (string, error) {
 	case raw == nil || bytes.Equal(raw, []byte("null")):
 		return "", fmt.Errorf("%s is null: a session row must name its user", field)
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
+	c, err := canonicalJSON(raw)
+	if err != nil {
 		return "", fmt.Errorf("user does not decode: %v", err)
 	}
-	return b.String(), nil
+	return c, nil
 }
 
 func decodeCreateSessionIn(v []byte, in *model.Input) error {

@@ -152,7 +152,7 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 		}
 	case model.Read:
 		if s.value != nil && olderValue(key, valueOf(s.value), r.Out.Value, s.value) {
-			return s.value, fmt.Sprintf("returned %s for %s", r.Out.Value, r.Key)
+			return s.value, fmt.Sprintf("returned %s for %s", shown(r.Out.Value), r.Key)
 		}
 	case model.Observe:
 		if s.floor != nil && wentBelow(r, floorOf(s.floor)) {
@@ -258,9 +258,9 @@ func established(k *Op) string {
 	case model.ReadCode:
 		return fmt.Sprintf("read it as issued=%t used=%t", k.Out.Issued, k.Out.Used)
 	case model.Write:
-		return "written " + k.In.Value
+		return "written " + shown(k.In.Value)
 	case model.Read:
-		return "read " + k.Out.Value
+		return "read " + shown(k.Out.Value)
 	case model.Advance:
 		return fmt.Sprintf("written version %d", k.In.Version)
 	case model.Observe:
