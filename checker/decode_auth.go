@@ -102,6 +102,9 @@ func decodeRefreshOut(v []byte, out *model.Output) error {
 	}
 	out.Refreshed = *x.Refreshed
 	if x.Old != nil {
+		if *x.Old == "" {
+			return errors.New(`old is "": a token is never empty (null when the refresh found no session)`)
+		}
 		out.Old = *x.Old
 	}
 	if out.Refreshed && out.Old == "" {
@@ -125,6 +128,9 @@ func decodeReadToken(v []byte, out *model.Output) error {
 		return fmt.Errorf("token %s is not a string or null", raw)
 	}
 	if t != nil {
+		if *t == "" {
+			return errors.New(`token is "": a token is never empty (null when the session is gone)`)
+		}
 		out.Old = *t
 	}
 	return nil

@@ -142,7 +142,7 @@ func canonicalNumber(s string) (string, error) {
 	mant, exp := s, 0
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-		if err != nil {
+		if err != nil || e > 1<<40 || e < -(1<<40) {
 			return "", fmt.Errorf("number %s: exponent out of range", s)
 		}
 		mant, exp = s[:i], e

@@ -17,21 +17,21 @@ func floorOf(o *Op) int64 {
 }
 
 // wentBelow reports whether read r certainly saw a version older than v.
-func wentBelow(r *Op, v int64) bool { return r.In.Action == model.Observe && r.Out.Hi <= v }
+func wentBelow(r *Op, v int64) bool { return r.In.Action == model.Observe && r.Out.Hi < v }
 
 // versionRead says what a versioned read saw.
 func versionRead(r *Op) string {
-	switch {
-	case r.Out.Hi == model.NoBound:
-		return fmt.Sprintf("version %d or newer", r.Out.Lo)
-	case r.Out.Lo == 0 && r.Out.Hi == 1:
+	switch lo, hi := r.Out.Lo, r.Out.Hi; {
+	case lo == 0 && hi == 0:
 		return "version 0 (absent)"
-	case r.Out.Hi == r.Out.Lo+1:
-		return fmt.Sprintf("version %d", r.Out.Lo)
-	case r.Out.Lo == 0:
-		return fmt.Sprintf("a version older than %d", r.Out.Hi)
+	case lo == hi:
+		return fmt.Sprintf("version %d", lo)
+	case hi == model.NoBound:
+		return fmt.Sprintf("version %d or newer", lo)
+	case lo == 0:
+		return fmt.Sprintf("version %d or older", hi)
 	}
-	return fmt.Sprintf("a version in [%d, %d)", r.Out.Lo, r.Out.Hi)
+	return fmt.Sprintf("a version from %d to %d", r.Out.Lo, r.Out.Hi)
 }
 
 // clientRegressions holds each client (process) of a versioned partition
@@ -82,3 +82,4 @@ func clientAnomaly(p *partition, k, r *Op, ci *commitIndex) Anomaly {
 		"%s read %s %s at %s at %s although the same client's earlier request %s %s at %s, so the user saw it go back: the bookmark of %s's response (session %s) was not carried into session %s%s",
 		r.name(), r.spec.noun, r.Key, versionRead(r), ms(r.Return), k.name(), what, ms(k.Return), k.ref(), k.Session, r.Session, ci.served(r)), k, r)
 }
+
