@@ -23,6 +23,8 @@ func classify(p *partition, ci *commitIndex) []Anomaly {
 		found = classifyRegister(p, ci)
 	case model.CompareAndSet:
 		found = classifyCompareAndSet(p, ci)
+	case model.VersionedKind:
+		found = neverWritten(p, ci)
 	}
 	if len(found) == 0 {
 		found = []Anomaly{p.anomaly(NonLinearizable, fmt.Sprintf(

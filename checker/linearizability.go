@@ -31,6 +31,10 @@ func checkLinearizability(ops []*Op, ci *commitIndex, opts Options) (CheckResult
 		v := verdictOf(verdicts[i])
 		rejected := v == Invalid
 		regressed := clientRegressions(p, ci)
+		if !rejected {
+			// Porcupine's versioned model keeps only the newest version.
+			regressed = append(neverWritten(p, ci), regressed...)
+		}
 		if len(regressed) > 0 {
 			v = Invalid
 		}
