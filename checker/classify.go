@@ -111,9 +111,10 @@ func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
 		}
 		for _, w := range p.oks(model.GetOrCreate, model.Get, model.List) {
 			if ids := idsOf(w); len(ids) > 0 && before(w, r) {
+				t := when(r.Call, r.Return, w.Return)
 				return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-					"%s returned no user for %s at %s although %s had returned user %d at %s%s",
-					r.name(), p.key, ms(r.Return), w.name(), ids[0], ms(w.Return), ci.served(r)), w, r)}
+					"%s, invoked at %s, returned no user for %s at %s although %s had returned user %d at %s%s",
+					r.name(), t[0], p.key, t[1], w.name(), ids[0], t[2], ci.served(r)), w, r)}
 			}
 		}
 	}
@@ -241,20 +242,23 @@ func classifySingleUse(p *partition, ci *commitIndex) []Anomaly {
 		if iss == nil || p.mayHaveUsed(r) {
 			continue
 		}
+		t := when(r.Call, r.Return, iss.Return)
 		return []Anomaly{p.anomaly(FalseReject, fmt.Sprintf(
-			"%s returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s",
-			r.name(), p.key, ms(r.Return), iss.name(), ms(iss.Return), ci.served(r)), iss, r)}
+			"%s, invoked at %s, returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s",
+			r.name(), t[0], p.key, t[1], iss.name(), t[2], ci.served(r)), iss, r)}
 	}
 	for _, r := range p.oks(model.ReadCode) {
 		if iss := firstBefore(issues, r); !r.Out.Issued && iss != nil {
+			t := when(r.Call, r.Return, iss.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s read %s as not issued at %s although %s had completed at %s%s",
-				r.name(), p.key, ms(r.Return), iss.name(), ms(iss.Return), ci.served(r)), iss, r)}
+				"%s, invoked at %s, read %s as not issued at %s although %s had completed at %s%s",
+				r.name(), t[0], p.key, t[1], iss.name(), t[2], ci.served(r)), iss, r)}
 		}
 		if v := firstBefore(accepted, r); !r.Out.Used && v != nil {
+			t := when(r.Call, r.Return, v.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s read %s as unused at %s although %s had accepted it at %s%s",
-				r.name(), p.key, ms(r.Return), v.name(), ms(v.Return), ci.served(r)), v, r)}
+				"%s, invoked at %s, read %s as unused at %s although %s had accepted it at %s%s",
+				r.name(), t[0], p.key, t[1], v.name(), t[2], ci.served(r)), v, r)}
 		}
 	}
 	return nil
@@ -291,9 +295,10 @@ func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
 			if p.noun() == "session" {
 				return []Anomaly{p.anomaly(StaleRead, staleSession(w2, r)+ci.served(r), w2, r)}
 			}
+			t := when(r.Call, r.Return, w2.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
-				r.name(), shown(r.Out.Value), p.key, ms(r.Return), w2.name(), shown(w2.In.Value), ms(w2.Return), shown(r.Out.Value), ci.served(r)), w2, r)}
+				"%s, invoked at %s, returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
+				r.name(), t[0], shown(r.Out.Value), p.key, t[1], w2.name(), shown(w2.In.Value), t[2], shown(r.Out.Value), ci.served(r)), w2, r)}
 		}
 	}
 	return nil

@@ -80,9 +80,10 @@ func clientAnomaly(p *partition, k, r *Op, ci *commitIndex) Anomaly {
 	if k.In.Action == model.Advance {
 		kind, what = StaleRead, fmt.Sprintf("had written version %d", k.In.Version)
 	}
+	t := when(r.Call, r.Return, k.Return)
 	return p.anomaly(kind, fmt.Sprintf(
-		"%s read %s %s at %s at %s although the same client's earlier request %s %s at %s, so the user saw it go back: the bookmark of %s's response (session %s) was not carried into session %s%s",
-		r.name(), r.spec.noun, r.Key, versionRead(r), ms(r.Return), k.name(), what, ms(k.Return), k.ref(), k.Session, r.Session, ci.served(r)), k, r)
+		"%s, invoked at %s, read %s %s at %s at %s although the same client's earlier request %s %s at %s, so the user saw it go back: the bookmark of %s's response (session %s) was not carried into session %s%s",
+		r.name(), t[0], r.spec.noun, r.Key, versionRead(r), t[1], k.name(), what, t[2], k.ref(), k.Session, r.Session, ci.served(r)), k, r)
 }
 
 // neverWritten finds the versioned reads that saw a version nobody
