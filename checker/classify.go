@@ -3,6 +3,9 @@ package checker
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
@@ -12,7 +15,7 @@ import (
 // the partition's own events, so the report can say more than "not
 // linearizable". It always returns at least one anomaly: when no known
 // pattern fits, a non-linearizable one.
-func classify(p *partition, ci *commitIndex) []Anomaly {
+func classify(p *partition, ci *commitIndex, m porcupine.Model, deadline time.Time) []Anomaly {
 	var found []Anomaly
 	switch p.kind {
 	case model.CreateOnce:
@@ -27,8 +30,11 @@ func classify(p *partition, ci *commitIndex) []Anomaly {
 		found = neverWritten(p, ci)
 	}
 	if len(found) == 0 {
+		if a, ok := stuck(p, m, deadline); ok {
+			return []Anomaly{a}
+		}
 		found = []Anomaly{p.anomaly(NonLinearizable, fmt.Sprintf(
-			"porcupine found no order of the %d operations on %s %q%s between %s and %s that both respects their real-time order and is a legal %s history; see the visualization",
+			"porcupine found no order of the %d operations on %s %q%s between %s and %s that both respects their real-time order and is a legal %s history, and ran out of time before it could say which op none explains; see the visualization",
 			len(p.ops), p.noun(), p.key, variantOf(p.variant), ms(p.ops[0].Call), ms(p.lastReturn()), p.kind), p.ops...)}
 	}
 	return found

@@ -45,7 +45,7 @@ func checkLinearizability(ops []*Op, ci *commitIndex, opts Options) (CheckResult
 		case Invalid:
 			res.Failed++
 			if rejected {
-				anomalies = append(anomalies, classify(p, ci)...)
+				anomalies = append(anomalies, classify(p, ci, ms.of(p), deadline)...)
 				if len(failures) < opts.MaxVisualizations {
 					failures = append(failures, visualize(p, ms, deadline))
 				}
