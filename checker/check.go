@@ -94,6 +94,7 @@ func check(ops []*Op, opts Options) *Result {
 	lin, linA, failures := checkLinearizability(ops, ci, opts)
 	ses, sesA := checkSessions(ops, ci)
 	inv, invA := checkInvariants(ops)
+	blameExplained(linA, sesA, invA)
 
 	res := &Result{Verdict: Valid, Failures: failures, Anomalies: []Anomaly{}}
 	for _, c := range []struct {

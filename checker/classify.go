@@ -56,11 +56,22 @@ func (p *partition) noun() string {
 	return "key"
 }
 
+// anomaly is a linearizability anomaly; the last of ops is its subject,
+// the op whose result it contradicts.
 func (p *partition) anomaly(kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{
 		Kind: kind, Check: CheckLinearizability, Events: eventsOf(ops...),
 		Explanation: explanation, Blame: BlameApplication, Variant: p.variant, Key: p.key,
+		subject: subjectOf(ops),
 	}
+}
+
+// subjectOf is the completion index of the last op, -1 for none.
+func subjectOf(ops []*Op) int {
+	if len(ops) == 0 || ops[len(ops)-1].Complete < 0 {
+		return -1
+	}
+	return ops[len(ops)-1].Complete
 }
 
 // oks is the partition's ops whose output is known, by action.

@@ -50,9 +50,10 @@ func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	return res, anomalies
 }
 
+// invariant is an invariants anomaly; the last of ops is its subject.
 func invariant(pk partitionKey, kind Kind, blame Blame, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{Kind: kind, Check: CheckInvariants, Events: eventsOf(ops...), Explanation: explanation,
-		Blame: blame, Variant: pk.variant, Key: pk.key}
+		Blame: blame, Variant: pk.variant, Key: pk.key, subject: subjectOf(ops)}
 }
 
 func pick(ops []*Op, keep func(*Op) bool) []*Op {

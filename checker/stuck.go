@@ -84,10 +84,11 @@ func stuck(p *partition, m porcupine.Model, deadline time.Time) (Anomaly, bool) 
 		}
 		fmt.Fprintf(&b, ", as is what %s, the other ops that could come next, did", strings.Join(others, " and "))
 	}
-	involved := []*Op{o}
+	var involved []*Op
 	if len(order) > 0 {
 		involved = append(involved, p.ops[order[len(order)-1]])
 	}
+	involved = append(involved, o) // the subject last
 	return p.anomaly(NonLinearizable, b.String(), involved...), true
 }
 
