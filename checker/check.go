@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,8 @@ type Options struct {
 	// linearization info. Zero means DefaultMaxVisualizations; negative
 	// means none.
 	MaxVisualizations int
+	// stop, when closed, makes the partitions not yet checked unknown.
+	stop <-chan struct{}
 }
 
 func (o Options) withDefaults() Options {
@@ -63,8 +66,26 @@ func Check(h *history.History, opts Options) (*Result, error) {
 // the header and what the reader noticed, but no Events. name is the
 // file's name in error messages.
 func CheckStream(r io.Reader, name string, opts Options) (*Result, *history.History, error) {
+	return CheckStreamContext(context.Background(), r, name, opts)
+}
+
+// ErrInterrupted is the error of a check stopped by its context: there is
+// no verdict, not even unknown.
+var ErrInterrupted = errors.New("check interrupted before a verdict")
+
+// CheckStreamContext is CheckStream that stops, with ErrInterrupted, soon
+// after ctx is done: between events while reading, and between
+// partitions while checking (a partition porcupine has started runs to
+// its end or the timeout).
+func CheckStreamContext(ctx context.Context, r io.Reader, name string, opts Options) (*Result, *history.History, error) {
 	p := newPairer()
-	h, err := history.Stream(r, name, func(e history.Event) error { return p.add(&e) })
+	n := 0
+	h, err := history.Stream(r, name, func(e history.Event) error {
+		if n++; n%4096 == 0 && ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return p.add(&e)
+	})
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -72,7 +93,12 @@ func CheckStream(r io.Reader, name string, opts Options) (*Result, *history.Hist
 		}
 		return nil, nil, err
 	}
-	return check(p.finish(), opts), h, nil
+	opts.stop = ctx.Done()
+	res := check(p.finish(), opts)
+	if ctx.Err() != nil {
+		return nil, nil, ErrInterrupted
+	}
+	return res, h, nil
 }
 
 // NoOperations is the note of every check of a history with no operation

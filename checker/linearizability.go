@@ -21,7 +21,7 @@ func checkLinearizability(ops []*Op, ci *commitIndex, opts Options) (CheckResult
 	parts := partitionOps(ops)
 	ms := newModels()
 	deadline := deadlineOf(opts.Timeout)
-	verdicts := runPartitions(parts, ms, deadline)
+	verdicts := runPartitions(parts, ms, deadline, opts.stop)
 
 	res := CheckResult{Name: CheckLinearizability, Unit: "partitions", Checked: len(parts)}
 	tally := newVariantTally()
@@ -91,9 +91,9 @@ func remaining(deadline time.Time) (time.Duration, bool) {
 
 // runPartitions checks each partition and returns porcupine's answers in
 // partition order. The workers are owned by this call and have all
-// returned when it does; once the run's deadline has passed, the
-// partitions not yet checked are Unknown.
-func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupine.CheckResult {
+// returned when it does; once the run's deadline has passed or stop is
+// closed, the partitions not yet checked are Unknown.
+func runPartitions(parts []*partition, ms models, deadline time.Time, stop <-chan struct{}) []porcupine.CheckResult {
 	out := make([]porcupine.CheckResult, len(parts))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -107,7 +107,7 @@ func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupin
 					return
 				}
 				left, ok := remaining(deadline)
-				if !ok {
+				if !ok || stopped(stop) {
 					out[i] = porcupine.Unknown
 					continue
 				}
@@ -118,6 +118,15 @@ func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupin
 	}
 	wg.Wait()
 	return out
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // visualize re-checks a rejected partition verbosely for porcupine's

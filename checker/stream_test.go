@@ -1,10 +1,13 @@
 package checker
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/anishathalye/porcupine"
 	"github.com/d1check/d1check/history"
@@ -44,6 +47,31 @@ func TestStreamAgreesWithCheck(t *testing.T) {
 		}
 		if sh.Events != nil || !reflect.DeepEqual(sh.Header, h.Header) {
 			t.Errorf("%s: streamed history %+v", path, sh.Header)
+		}
+	}
+}
+
+// TestStreamStopsWhenInterrupted: a check whose context is done returns
+// ErrInterrupted, never a verdict.
+func TestStreamStopsWhenInterrupted(t *testing.T) {
+	f, err := os.Open("testdata/users-valid.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, _, err := CheckStreamContext(ctx, f, "users-valid.jsonl", Options{})
+	if !errors.Is(err, ErrInterrupted) || res != nil {
+		t.Fatalf("result %v, error %v; want ErrInterrupted and no result", res, err)
+	}
+	stop := make(chan struct{})
+	close(stop)
+	h, _ := history.ReadFile("testdata/users-valid.jsonl")
+	ops, _ := pairOps(h.Events)
+	for i, r := range runPartitions(partitionOps(ops), newModels(), time.Time{}, stop) {
+		if r != porcupine.Unknown {
+			t.Errorf("partition %d checked after stop: %v", i, r)
 		}
 	}
 }

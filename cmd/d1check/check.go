@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,7 +34,12 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// summary.json counts the events; the plain verdict needs only
 			// the operations, so it streams the file without keeping it.
-			rep, err := checkFile(args[0], timeout, out != "" || asJSON)
+			if err := validTimeout(timeout); err != nil {
+				return err
+			}
+			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
+				return checkFile(ctx, args[0], timeout, out != "" || asJSON)
+			})
 			if err != nil {
 				return err
 			}
@@ -58,7 +65,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "also write summary.json to this directory")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print summary.json to stdout")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it the verdict is unknown")
+	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
 	return cmd
 }
 
@@ -72,7 +79,12 @@ func newReportCmd(g *globals) *cobra.Command {
 		Example: `  d1check report out/20261127-101500-gate/users-atomic/history.jsonl --out /tmp/r
   chromium /tmp/r/index.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := checkFile(args[0], timeout, true)
+			if err := validTimeout(timeout); err != nil {
+				return err
+			}
+			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
+				return checkFile(ctx, args[0], timeout, true)
+			})
 			if err != nil {
 				return err
 			}
@@ -88,14 +100,14 @@ func newReportCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory for the reports (default: beside the history)")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it the verdict is unknown")
+	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
 	return cmd
 }
 
 // checkFile reads and checks one history; a bad file is the user's (254).
 // Without keepEvents the report's History has no Events.
-func checkFile(path string, timeout time.Duration, keepEvents bool) (*reports.Report, error) {
-	h, res, err := checkPath(path, checker.Options{Timeout: timeout}, keepEvents)
+func checkFile(ctx context.Context, path string, timeout time.Duration, keepEvents bool) (*reports.Report, error) {
+	h, res, err := checkPath(ctx, path, checker.Options{Timeout: timeout}, keepEvents)
 	if err != nil {
 		return nil, err
 	}
@@ -103,11 +115,14 @@ func checkFile(path string, timeout time.Duration, keepEvents bool) (*reports.Re
 	return &reports.Report{Title: "d1check " + filepath.Base(path), Started: h.Header.StartedAt, Runs: []reports.Run{run}, Command: "d1check check " + path}, nil
 }
 
-func checkPath(path string, opts checker.Options, keepEvents bool) (*history.History, *checker.Result, error) {
+func checkPath(ctx context.Context, path string, opts checker.Options, keepEvents bool) (*history.History, *checker.Result, error) {
 	if keepEvents {
 		h, err := history.ReadFile(path)
 		if err != nil {
 			return nil, nil, usageErr(err)
+		}
+		if ctx.Err() != nil {
+			return nil, nil, checker.ErrInterrupted
 		}
 		res, err := checker.Check(h, opts)
 		if err != nil {
@@ -123,11 +138,61 @@ func checkPath(path string, opts checker.Options, keepEvents bool) (*history.His
 	if st, err := f.Stat(); err == nil {
 		limitMemory(st.Size())
 	}
-	res, h, err := checker.CheckStream(f, path, opts)
+	res, h, err := checker.CheckStreamContext(ctx, f, path, opts)
+	if errors.Is(err, checker.ErrInterrupted) {
+		return nil, nil, err
+	}
 	if err != nil {
 		return nil, nil, usageErr(err)
 	}
 	return h, res, nil
+}
+
+// timeoutUsage documents --check-timeout for check and report.
+const timeoutUsage = "bound on the linearizability check; past it the verdict is unknown (0: no limit)"
+
+// validTimeout refuses a negative --check-timeout: it would be read as
+// no limit, the opposite of what someone typing it meant.
+func validTimeout(d time.Duration) error {
+	if d < 0 {
+		return usagef("--check-timeout %v is negative: give a positive bound, or 0 for no limit", d)
+	}
+	return nil
+}
+
+// interruptGrace is how long an interrupted check may take to stop on its
+// own before the command returns without it: the checker stops between
+// events and between partitions, but a partition porcupine is in the
+// middle of runs to its end.
+const interruptGrace = 500 * time.Millisecond
+
+// checkInterruptible runs check and returns its report, or, soon after
+// ctx is interrupted (SIGINT, SIGTERM), the signal's exit code with no
+// verdict. The check runs in a goroutine this function owns: it is told
+// to stop through ctx, and if it has not within interruptGrace the
+// command returns anyway and the process exits, ending it.
+func checkInterruptible(ctx context.Context, check func(context.Context) (*reports.Report, error)) (*reports.Report, error) {
+	type result struct {
+		rep *reports.Report
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := check(ctx)
+		done <- result{rep, err}
+	}()
+	select {
+	case r := <-done:
+		if ctx.Err() == nil {
+			return r.rep, r.err
+		}
+	case <-ctx.Done():
+		select {
+		case <-done:
+		case <-time.After(interruptGrace):
+		}
+	}
+	return nil, interruptedErr(ctx, "check")
 }
 
 // limitMemory bounds the heap of a check of a history of size bytes,
