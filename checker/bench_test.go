@@ -68,7 +68,7 @@ func BenchmarkPorcupineDirect1M(b *testing.B) {
 	models := map[model.Kind]porcupine.Model{}
 	for k := range byKind {
 		m := model.For(k).Model()
-		m.Partition = partitionByMetadata
+		m.Partition = benchgen.PartitionByMetadata
 		models[k] = m
 	}
 	b.ReportAllocs()
@@ -79,19 +79,4 @@ func BenchmarkPorcupineDirect1M(b *testing.B) {
 			}
 		}
 	}
-}
-
-func partitionByMetadata(ops []porcupine.Operation) [][]porcupine.Operation {
-	at := map[any]int{}
-	var out [][]porcupine.Operation
-	for _, o := range ops {
-		i, ok := at[o.Metadata]
-		if !ok {
-			i = len(out)
-			at[o.Metadata] = i
-			out = append(out, nil)
-		}
-		out[i] = append(out[i], o)
-	}
-	return out
 }

@@ -21,6 +21,11 @@ func fastEvent(line []byte, strs map[string]string) (Event, bool) {
 			return false
 		}
 		seen |= bit
+		if dst := eventString(&e, string(key)); dst != nil {
+			var ok bool
+			*dst, ok = p.str()
+			return ok
+		}
 		switch string(key) {
 		case "index":
 			n, ok := p.int()
@@ -37,26 +42,6 @@ func fastEvent(line []byte, strs map[string]string) (Event, bool) {
 		case "type":
 			s, ok := p.str()
 			e.Type = Type(s)
-			return ok
-		case "session":
-			s, ok := p.str()
-			e.Session = s
-			return ok
-		case "variant":
-			s, ok := p.str()
-			e.Variant = s
-			return ok
-		case "f":
-			s, ok := p.str()
-			e.F = s
-			return ok
-		case "key":
-			s, ok := p.str()
-			e.Key = s
-			return ok
-		case "error":
-			s, ok := p.str()
-			e.Error = s
 			return ok
 		case "value":
 			start := p.i
@@ -76,6 +61,23 @@ func fastEvent(line []byte, strs map[string]string) (Event, bool) {
 	return e, true
 }
 
+// eventString is the string field of e named key, nil for the others.
+func eventString(e *Event, key string) *string {
+	switch key {
+	case "session":
+		return &e.Session
+	case "variant":
+		return &e.Variant
+	case "f":
+		return &e.F
+	case "key":
+		return &e.Key
+	case "error":
+		return &e.Error
+	}
+	return nil
+}
+
 var eventFields = map[string]uint16{
 	"index": 1 << 0, "type": 1 << 1, "process": 1 << 2, "session": 1 << 3, "variant": 1 << 4,
 	"f": 1 << 5, "key": 1 << 6, "value": 1 << 7, "error": 1 << 8, "time": 1 << 9, "trace": 1 << 10,
@@ -84,6 +86,25 @@ var eventFields = map[string]uint16{
 var statementFields = map[string]uint16{
 	"sql": 1 << 0, "bookmark_in": 1 << 1, "bookmark_out": 1 << 2, "served_by": 1 << 3,
 	"served_by_primary": 1 << 4, "served_by_region": 1 << 5, "start": 1 << 6, "end": 1 << 7, "error": 1 << 8,
+}
+
+// statementString is the string field of st named key, nil for the others.
+func statementString(st *Statement, key string) *string {
+	switch key {
+	case "sql":
+		return &st.SQL
+	case "bookmark_in":
+		return &st.BookmarkIn
+	case "bookmark_out":
+		return &st.BookmarkOut
+	case "served_by":
+		return &st.ServedBy
+	case "served_by_region":
+		return &st.ServedByRegion
+	case "error":
+		return &st.Error
+	}
+	return nil
 }
 
 func (p *fastParser) trace(out *[]Statement) bool {
@@ -106,19 +127,11 @@ func (p *fastParser) trace(out *[]Statement) bool {
 			}
 			seen |= bit
 			var ok bool
+			if dst := statementString(&st, string(key)); dst != nil {
+				*dst, ok = p.str()
+				return ok
+			}
 			switch string(key) {
-			case "sql":
-				st.SQL, ok = p.str()
-			case "bookmark_in":
-				st.BookmarkIn, ok = p.str()
-			case "bookmark_out":
-				st.BookmarkOut, ok = p.str()
-			case "served_by":
-				st.ServedBy, ok = p.str()
-			case "served_by_region":
-				st.ServedByRegion, ok = p.str()
-			case "error":
-				st.Error, ok = p.str()
 			case "served_by_primary":
 				st.ServedByPrimary, ok = p.bool()
 			case "start":

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/anishathalye/porcupine"
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
@@ -175,4 +176,21 @@ func (h *procHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// PartitionByMetadata is a porcupine Partition function grouping
+// operations by their Metadata, the key the benchmarks put there.
+func PartitionByMetadata(ops []porcupine.Operation) [][]porcupine.Operation {
+	at := map[any]int{}
+	var out [][]porcupine.Operation
+	for _, o := range ops {
+		i, ok := at[o.Metadata]
+		if !ok {
+			i = len(out)
+			at[o.Metadata] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], o)
+	}
+	return out
 }

@@ -179,21 +179,8 @@ func combined() porcupine.Model {
 		specs[k] = model.For(k).Model()
 	}
 	m := porcupine.Model{
-		Partition: func(ops []porcupine.Operation) [][]porcupine.Operation {
-			at := map[any]int{}
-			var out [][]porcupine.Operation
-			for _, o := range ops {
-				i, ok := at[o.Metadata]
-				if !ok {
-					i = len(out)
-					at[o.Metadata] = i
-					out = append(out, nil)
-				}
-				out[i] = append(out[i], o)
-			}
-			return out
-		},
-		Init: func() any { return nil },
+		Partition: benchgen.PartitionByMetadata,
+		Init:      func() any { return nil },
 		Step: func(state, in, out any) (bool, any) {
 			m := specs[in.(model.Input).Action.Kind()]
 			if state == nil {
