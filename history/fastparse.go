@@ -1,6 +1,9 @@
 package history
 
-import "strconv"
+import (
+	"hash/maphash"
+	"strconv"
+)
 
 // fastEvent decodes the common event line, as d1check's own writer spells
 // it, without encoding/json: known fields only, strings without escapes,
@@ -11,7 +14,7 @@ import "strconv"
 //
 // strs interns the strings that repeat from line to line (sessions,
 // variants, ops, keys, bookmarks), so a long history holds each once.
-func fastEvent(line []byte, strs map[string]string) (Event, bool) {
+func fastEvent(line []byte, strs *interner) (Event, bool) {
 	p := fastParser{b: line, strs: strs}
 	var e Event
 	var seen uint16
@@ -160,7 +163,29 @@ func (p *fastParser) trace(out *[]Statement) bool {
 type fastParser struct {
 	b    []byte
 	i    int
-	strs map[string]string
+	strs *interner
+}
+
+// interner remembers recent strings in a small direct-mapped table: the
+// strings of a history repeat mostly within a few hundred lines (a
+// session's bookmark comes back as its next statement's bookmark_in, a
+// key is hot for a while), and a table that stays in cache is several
+// times cheaper than a map that grows with every distinct bookmark. A
+// miss only costs an allocation.
+type interner struct {
+	seed  maphash.Seed
+	slots [1 << 13]string
+}
+
+func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
+
+func (in *interner) get(b []byte) string {
+	slot := &in.slots[maphash.Bytes(in.seed, b)&(uint64(len(in.slots))-1)]
+	if *slot == string(b) {
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
 }
 
 func (p *fastParser) ws() {
@@ -250,14 +275,7 @@ func (p *fastParser) str() (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if s, ok := p.strs[string(b)]; ok {
-		return s, true
-	}
-	s := string(b)
-	if len(p.strs) < 1<<18 {
-		p.strs[s] = s
-	}
-	return s, true
+	return p.strs.get(b), true
 }
 
 func (p *fastParser) bool() (bool, bool) {

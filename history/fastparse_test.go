@@ -34,7 +34,7 @@ func TestFastEventAgreesWithEncodingJSON(t *testing.T) {
 		`{"index":0,"type":"invoke","process":1,"f":"w","time":1`,
 		`null`, `[]`, `3`, ``,
 	}
-	strs := map[string]string{}
+	strs := newInterner()
 	for _, line := range accept {
 		got, ok := fastEvent([]byte(line), strs)
 		if !ok {

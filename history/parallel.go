@@ -52,8 +52,9 @@ func decodeLines(lr *lineReader, firstLine int, yield func(line int, p *parsed) 
 		defer close(todo)
 		defer close(inOrder)
 		n := firstLine
+		size := 64 << 10 // the last batch's bytes, to size the next
 		for {
-			b := &batch{first: n, done: make(chan struct{})}
+			b := &batch{first: n, done: make(chan struct{}), blob: make([]byte, 0, size+size/8), ends: make([]int, 0, batchLines)}
 			for len(b.ends) < batchLines {
 				line, complete, err := lr.next()
 				if err == io.EOF {
@@ -71,6 +72,7 @@ func decodeLines(lr *lineReader, firstLine int, yield func(line int, p *parsed) 
 			if len(b.ends) == 0 && b.err == nil {
 				return
 			}
+			size = len(b.blob)
 			select {
 			case inOrder <- b:
 			case <-stop:
@@ -90,7 +92,7 @@ func decodeLines(lr *lineReader, firstLine int, yield func(line int, p *parsed) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			strs := map[string]string{}
+			strs := newInterner()
 			for b := range todo {
 				b.out = make([]parsed, len(b.ends))
 				start := 0
@@ -123,7 +125,7 @@ func decodeLines(lr *lineReader, firstLine int, yield func(line int, p *parsed) 
 }
 
 // parseLine decodes one event line.
-func parseLine(line []byte, unterminated bool, strs map[string]string) parsed {
+func parseLine(line []byte, unterminated bool, strs *interner) parsed {
 	if e, ok := fastEvent(line, strs); ok {
 		return parsed{event: e}
 	}
