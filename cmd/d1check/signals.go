@@ -18,6 +18,10 @@ func (e interrupted) Error() string { return "interrupted by " + signalName(e.si
 
 func (e interrupted) code() int { return 128 + int(e.sig) }
 
+// Is makes an interruption a cancellation, as os/signal's own cause is:
+// code that treats context.Canceled as a normal stop keeps doing so.
+func (e interrupted) Is(target error) bool { return target == context.Canceled }
+
 func signalName(s syscall.Signal) string {
 	switch s {
 	case syscall.SIGINT:
