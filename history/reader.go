@@ -113,9 +113,31 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 	if res.header, err = parseHeader(line); err != nil {
 		return res, atLine(err, name, 1)
 	}
+	err = scanEvents(lr, name, 0, &res, fn)
+	return res, err
+}
+
+// ScanFrom reads the events that continue a history from the event with
+// index first on: the bytes after a point where an earlier read stopped,
+// without the header (say, the events a run appended to a file other runs
+// write too). Each event must have the next index, from first, and is
+// numbered as its line in the whole file (event i is line i+2). Checks
+// and synthesized completions are as Scan's, over these events alone.
+func ScanFrom(r io.Reader, name string, first int, fn func(Event) error) error {
+	if first < 0 {
+		return fmt.Errorf("%s: ScanFrom: first index %d is negative", name, first)
+	}
+	var res scanResult
+	return scanEvents(newLineReader(r), name, first, &res, fn)
+}
+
+// scanEvents reads event lines from lr, the first of which has index
+// first, validating each and calling fn.
+func scanEvents(lr *lineReader, name string, first int, res *scanResult, fn func(Event) error) error {
 	v := newValidator()
+	v.n = first
 	var stopErr error
-	err = decodeLines(lr, 2, func(n int, p *parsed) bool {
+	err := decodeLines(lr, first+2, func(n int, p *parsed) bool {
 		switch {
 		case p.cut:
 			res.truncated = true
@@ -137,18 +159,18 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 		return true
 	})
 	if le, ok := err.(*lineError); ok {
-		return res, fmt.Errorf("%s:%d: %w", name, le.line, le.err)
+		return fmt.Errorf("%s:%d: %w", name, le.line, le.err)
 	}
 	if stopErr != nil {
-		return res, stopErr
+		return stopErr
 	}
 	for _, e := range v.finish() {
 		res.synthesized++
 		if err := fn(e); err != nil {
-			return res, err
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // fieldError is a ParseError before the file and line are known.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/checker"
-	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/reports"
 	"github.com/spf13/cobra"
 )
@@ -32,11 +32,11 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
   d1check check history.jsonl --json | jq .anomalies`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// summary.json counts the events; the plain verdict needs only
-			// the operations, so it streams the file without keeping it.
 			if err := validTimeout(timeout); err != nil {
 				return err
 			}
+			// summary.json counts the events; the plain verdict needs only
+			// the operations, so it streams the file without keeping it.
 			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
 				return checkFile(ctx, args[0], timeout, out != "" || asJSON)
 			})
@@ -58,7 +58,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 					return harnessErr(err)
 				}
 			} else {
-				printCheck(g, rep)
+				reports.WriteCheckText(g.stdout, rep.Runs[0])
 			}
 			return verdictErr(rep.Verdict())
 		},
@@ -105,47 +105,31 @@ func newReportCmd(g *globals) *cobra.Command {
 }
 
 // checkFile reads and checks one history; a bad file is the user's (254).
-// Without keepEvents the report's History has no Events.
+// Without keepEvents the file is streamed and the report's History has
+// no Events.
 func checkFile(ctx context.Context, path string, timeout time.Duration, keepEvents bool) (*reports.Report, error) {
-	h, res, err := checkPath(ctx, path, checker.Options{Timeout: timeout}, keepEvents)
-	if err != nil {
+	opts := checker.Options{Timeout: timeout}
+	var run harness.Run
+	var err error
+	if keepEvents {
+		run, err = harness.CheckFile(path, opts)
+	} else {
+		if st, serr := os.Stat(path); serr == nil {
+			limitMemory(st.Size())
+		}
+		run, err = harness.CheckFileStream(ctx, path, opts)
+	}
+	if errors.Is(err, checker.ErrInterrupted) {
 		return nil, err
 	}
-	run := reports.Run{HistoryPath: path, History: h, Result: res}
-	return &reports.Report{Title: "d1check " + filepath.Base(path), Started: h.Header.StartedAt, Runs: []reports.Run{run}, Command: "d1check check " + path}, nil
-}
-
-func checkPath(ctx context.Context, path string, opts checker.Options, keepEvents bool) (*history.History, *checker.Result, error) {
-	if keepEvents {
-		h, err := history.ReadFile(path)
-		if err != nil {
-			return nil, nil, usageErr(err)
-		}
-		if ctx.Err() != nil {
-			return nil, nil, checker.ErrInterrupted
-		}
-		res, err := checker.Check(h, opts)
-		if err != nil {
-			return nil, nil, usageErr(fmt.Errorf("%s: %w", path, err))
-		}
-		return h, res, nil
-	}
-	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, usageErr(err)
+		return nil, usageErr(err)
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		limitMemory(st.Size())
-	}
-	res, h, err := checker.CheckStreamContext(ctx, f, path, opts)
-	if errors.Is(err, checker.ErrInterrupted) {
-		return nil, nil, err
-	}
+	rep, err := harness.FileReport(run)
 	if err != nil {
-		return nil, nil, usageErr(err)
+		return nil, usageErr(err)
 	}
-	return h, res, nil
+	return rep, nil
 }
 
 // timeoutUsage documents --check-timeout for check and report.
@@ -208,28 +192,6 @@ func limitMemory(size int64) {
 		return
 	}
 	debug.SetMemoryLimit(size*3/2 + 32<<20)
-}
-
-func printCheck(g *globals, rep *reports.Report) {
-	run := rep.Runs[0]
-	if run.History.Truncated {
-		fmt.Fprintf(g.stdout, "note: the file was cut off mid-line; %d operations without a completion count as indeterminate\n", run.History.Synthesized)
-	}
-	notes := map[string]bool{}
-	for _, c := range run.Result.Checks {
-		fmt.Fprintf(g.stdout, "%-20s %-8s %d %s checked, %d failed, %d anomalies\n", c.Name, c.Verdict, c.Checked, c.Unit, c.Failed, c.Anomalies)
-		notes[c.Note] = c.Note != ""
-	}
-	for _, c := range run.Result.Checks {
-		if notes[c.Note] {
-			fmt.Fprintf(g.stdout, "note: %s\n", c.Note)
-			notes[c.Note] = false // said once
-		}
-	}
-	for _, a := range run.Result.Anomalies {
-		fmt.Fprintf(g.stdout, "  %s: %s\n", a.Kind, a.Explanation)
-	}
-	fmt.Fprintf(g.stdout, "verdict: %s\n", rep.Verdict())
 }
 
 func writeFile(path string, fill func(*os.File) error) error {
