@@ -79,7 +79,7 @@ const (
 	Refresh                       // compare-and-set: replace the token read (Output.Old) with Input.Value
 	ReadToken                     // compare-and-set: final read of the token (Output.Old)
 	Advance                       // versioned: write version Input.Version
-	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi)
+	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi]
 	SetAdd                        // set: add the element Input.Value
 	SetRead                       // set: read every element (Output.Elements)
 	SetAddRead                    // set: add Input.Value, then read every element, in one request
@@ -178,7 +178,9 @@ type Output struct {
 	// the session is gone.
 	Refreshed bool
 	Old       string
-	// Observe: the version read was in [Lo, Hi).
+	// Observe: the version read was in [Lo, Hi], both included, so that
+	// every version up to 2^63-1 is expressible; Hi is NoBound when the
+	// read bounds it only from below.
 	Lo, Hi int64
 	// SetRead, SetAddRead: every element the read returned.
 	Elements []string
@@ -299,8 +301,10 @@ func describeOperation(in, out any) string {
 		res = fmt.Sprintf("%q", o.Old)
 	case i.Action == Observe && o.Hi == NoBound:
 		res = fmt.Sprintf("v>=%d", o.Lo)
+	case i.Action == Observe && o.Lo == o.Hi:
+		res = fmt.Sprintf("v%d", o.Lo)
 	case i.Action == Observe:
-		res = fmt.Sprintf("v in [%d,%d)", o.Lo, o.Hi)
+		res = fmt.Sprintf("v in [%d,%d]", o.Lo, o.Hi)
 	case i.Action == SetRead || i.Action == SetAddRead:
 		res = "{" + strings.Join(o.Elements, ", ") + "}"
 	default:
