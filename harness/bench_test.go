@@ -36,15 +36,15 @@ func BenchmarkSimulated(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		target, emu, closeTarget, err := openTarget(context.Background(), s, nem.Hooks(emulator.Hooks{}), clock, Options{})
+		t, err := openTarget(context.Background(), s, nem.Hooks(emulator.Hooks{}), clock, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		path := filepath.Join(b.TempDir(), "history.jsonl")
-		if err := record(context.Background(), s, w, target, clock, fault{nem, emu}, path, Options{}); err != nil {
+		if err := record(context.Background(), s, w, t.db, clock, fault{nem, t.emu}, path, Options{}, clock.Now()); err != nil {
 			b.Fatal(err)
 		}
-		closeTarget()
+		t.close()
 		b.StopTimer()
 		h, err := history.ReadFile(path)
 		if err != nil {
