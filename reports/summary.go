@@ -95,16 +95,6 @@ type SummaryExpect struct {
 	Allow []string `json:"allow"`
 }
 
-// BuildSummary computes summary.json's content, for callers (the CLI's
-// --json) that want it as a value.
-func BuildSummary(r *Report) (*Summary, error) {
-	pr, err := prepare(r)
-	if err != nil {
-		return nil, err
-	}
-	return buildSummary(pr), nil
-}
-
 func buildSummary(pr *prepared) *Summary {
 	r := pr.r
 	s := &Summary{Schema: SummarySchema, Title: r.Title, Command: r.Command, Verdict: r.Verdict(), ExpectationsMet: true,
