@@ -13,7 +13,7 @@ import (
 const SummarySchema = "d1check-summary/1"
 
 // Summary is summary.json (documented field by field in SCHEMA.md). Its top
-// level holds what DESIGN.md promises every consumer — verdict, checks and
+// level holds what every consumer relies on — verdict, checks and
 // anomalies over the whole report — and scenarios holds the same per run:
 //
 //	{
