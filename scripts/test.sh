@@ -3,7 +3,7 @@
 #   ./scripts/test.sh            format, vet, unit and integration tests (race detector on)
 #   D1CHECK_SKIP_WORKER=1 ...    skip what needs Node 22 (installed by scripts/install-node.sh):
 #                                the Worker's TypeScript type check and the workerd integration
-#   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test
+#   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test and installing Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
