@@ -67,6 +67,9 @@ func TestSummaryShape(t *testing.T) {
 		got.Checks[1].Name != "session-guarantees" || got.Checks[2].Name != "invariants" {
 		t.Fatalf("summary %s", b)
 	}
+	if len(got.Anomalies) != len(res.Anomalies) || len(got.Anomalies) == 0 {
+		t.Fatalf("summary has %d anomalies, the result %d, want the same and some: %s", len(got.Anomalies), len(res.Anomalies), b)
+	}
 	for _, a := range got.Anomalies {
 		if a.Kind == "" || a.Check == "" || a.Explanation == "" || a.Blame == "" || len(a.Events) == 0 {
 			t.Fatalf("incomplete anomaly in %s", b)
