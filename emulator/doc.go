@@ -29,7 +29,9 @@
 // statements (CREATE, DROP, ALTER, ANALYZE, PRAGMA user_version) cut the
 // changeset and are logged as text, in place. Each replica applies the log
 // in order, each entry after a lag drawn from its region's LagModel
-// (seeded), merging every due entry into one transaction. Because
+// (seeded), every due entry in one transaction, row by row through
+// statements prepared once per table (apply.go: SQLite's own changeset
+// applier prepares them again on every call). Because
 // replicas apply values, not SQL, datetime('now'), random() and
 // last_insert_rowid() cannot diverge; replicas run no triggers and enforce
 // no foreign keys, since the primary's changes already include what those

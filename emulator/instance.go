@@ -40,6 +40,8 @@ type instance struct {
 	size  int64  // database size in bytes after the last change
 	// pageSize is read once per connection.
 	pageSize int64
+	// applier applies replicated changesets (replicas and the checkpoint).
+	applier applier
 }
 
 // part is one statement of a query's SQL text (D1's prepare() accepts a
@@ -70,6 +72,7 @@ func (in *instance) open() error {
 	} else {
 		flags[0] |= sqlite.OpenWAL
 	}
+	in.applier.reset()
 	c, err := sqlite.OpenConn(in.path, flags...)
 	if err != nil {
 		return fmt.Errorf("emulator: open %s: %w", in.name, err)
