@@ -3,6 +3,7 @@
 #   ./scripts/test.sh            format, vet, unit and integration tests (race detector on)
 #   D1CHECK_SKIP_WORKER=1 ...    skip what needs Node 22 (installed by scripts/install-node.sh):
 #                                the Worker's TypeScript type check and the workerd integration
+#   D1CHECK_SKIP_WORKERD=1 ...   skip the workerd target (the real binding over the emulator; installs workerd)
 #   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test and installing Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,11 +29,21 @@ if [ -x scripts/install-chromium.sh ] && [ -z "${D1CHECK_SKIP_BROWSER:-}" ]; the
 	scripts/install-chromium.sh || echo "chromium could not be installed: the browser test will skip and say so"
 fi
 
+if [ -z "${D1CHECK_SKIP_WORKERD:-}" ]; then
+	echo "== node, wrangler and workerd (the tests that need workerd run, never skip)"
+	scripts/install-node.sh
+	export D1CHECK_WORKERD="$PWD/.tools/bin/workerd" D1CHECK_REQUIRE_WORKERD=1
+fi
+
 echo "== go test -race"
 go test -race -count=1 -timeout 30m ./...
 
 if [ -x scripts/test-worker.sh ] && [ -z "${D1CHECK_SKIP_WORKER:-}" ]; then
 	echo "== workerd integration"
 	scripts/test-worker.sh
+fi
+if [ -x scripts/test-workerd.sh ] && [ -z "${D1CHECK_SKIP_WORKERD:-}" ]; then
+	echo "== workerd target (the real binding over the emulator)"
+	scripts/test-workerd.sh
 fi
 echo "== all tests passed"

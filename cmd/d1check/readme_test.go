@@ -24,7 +24,7 @@ func TestREADMEBenchmarkCommand(t *testing.T) {
 	}
 	listed := strings.Fields(string(cmd[1]))
 	var want []string
-	bench := regexp.MustCompile(`(?m)^func Benchmark`)
+	bench := regexp.MustCompile(`(?m)^func Bench` + `mark`) // split, so that a grep for benchmarks does not find this file
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
