@@ -64,6 +64,10 @@ var ops = map[string]*opSpec{
 	"list_jobs":      observe("job"),
 	"set_config":     advance("config"),
 	"get_config":     observe("config"),
+	// A grow-only set (an app's list of orders or uploads).
+	"add_element": {action: model.SetAdd, decodeIn: decodeElementIn, decodeOut: decodeEmpty, noun: "set"},
+	"read_set":    {action: model.SetRead, decodeOut: decodeElementsOut, noun: "set"},
+	"add_read":    {action: model.SetAddRead, decodeIn: decodeElementIn, decodeOut: decodeElementsOut, noun: "set"},
 }
 
 func advance(noun string) *opSpec {
@@ -91,7 +95,9 @@ type Op struct {
 	Out          model.Output
 	Trace        []history.Statement
 	Err          string // the completion's error, for fail and info
-	spec         *opSpec
+	// HTTP is the request an app op sent (an http workload), nil otherwise.
+	HTTP *history.HTTP
+	spec *opSpec
 }
 
 // Model is the model the op belongs to.

@@ -66,8 +66,8 @@ func TestFormatExamples(t *testing.T) {
 	}
 }
 
-// TestFormatDocumentsEveryField: every JSON field of the header, an event
-// and a trace statement is in FORMAT.md's tables and in one of its
+// TestFormatDocumentsEveryField: every JSON field of the header, an event,
+// a trace statement and an app request is in FORMAT.md's tables and in one of its
 // accepted examples, and the version it describes is Version.
 func TestFormatDocumentsEveryField(t *testing.T) {
 	doc, err := os.ReadFile("FORMAT.md")
@@ -80,7 +80,7 @@ func TestFormatDocumentsEveryField(t *testing.T) {
 			examples.WriteString(b.Text)
 		}
 	}
-	for _, v := range []any{Header{}, Event{}, Statement{}} {
+	for _, v := range []any{Header{}, Event{}, Statement{}, HTTP{}} {
 		rt := reflect.TypeOf(v)
 		for i := range rt.NumField() {
 			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
