@@ -20,9 +20,9 @@ type opSpec struct {
 	noun string
 }
 
-// ops is every op the checker knows (DESIGN.md's table). The auth
-// workload's session rows are registers: create_session writes who logged
-// in (the user's email, or DESIGN.md's user_id when the values carry no
+// ops is every op the checker knows (history/FORMAT.md's op tables). The
+// auth workload's session rows are registers: create_session writes who
+// logged in (the user's email, or its user_id when the values carry no
 // email), delete_session writes null, read_session reads one or the other.
 // A session's refresh token is a compare-and-set register under the same
 // key: refresh_token replaces the token it read, read_token is the final
@@ -106,12 +106,6 @@ func (o *Op) Model() model.Kind { return o.In.Action.Kind() }
 // known reports whether the op certainly took effect and its output can be
 // trusted.
 func (o *Op) known() bool { return o.Type == history.OK }
-
-// mayHaveEffect reports whether the op could have changed the state: an ok
-// or info write.
-func (o *Op) mayHaveEffect() bool {
-	return o.Type != history.Fail && !o.In.Action.ReadOnly()
-}
 
 // knownOps lists the ops the checker knows, for error messages.
 func knownOps() string {

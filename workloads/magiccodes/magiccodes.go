@@ -13,7 +13,7 @@ import (
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload (DESIGN.md's table).
+// The ops of this workload (history/FORMAT.md's op tables).
 const (
 	FIssue  = "issue_code"  // {email, code} -> {}
 	FVerify = "verify_code" // {email, code} -> {valid}

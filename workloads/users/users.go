@@ -12,7 +12,7 @@ import (
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload (DESIGN.md's table).
+// The ops of this workload (history/FORMAT.md's op tables).
 const (
 	FGetOrCreate = "get_or_create_user" // {email} -> {id, created}
 	FGetUser     = "get_user"           // {email} -> {id} (null when absent)
