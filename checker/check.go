@@ -68,7 +68,7 @@ func Check(h *history.History, opts Options) (*Result, error) {
 		}
 		res.Anomalies = append(res.Anomalies, c.a...)
 		res.Checks = append(res.Checks, *c.r)
-		res.Verdict = worse(res.Verdict, c.r.Verdict)
+		res.Verdict = Worse(res.Verdict, c.r.Verdict)
 	}
 	return res, nil
 }

@@ -51,7 +51,7 @@ func (p *partition) noun() string {
 func (p *partition) anomaly(kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{
 		Kind: kind, Check: CheckLinearizability, Events: eventsOf(ops...),
-		Explanation: explanation, Blame: BlameApplication, Variant: p.variant, Key: p.key,
+		Explanation: explanation, Blame: BlameOf(kind, CheckLinearizability), Variant: p.variant, Key: p.key,
 	}
 }
 

@@ -51,9 +51,9 @@ func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
 	return res, anomalies
 }
 
-func invariant(pk partitionKey, kind Kind, blame Blame, explanation string, ops ...*Op) Anomaly {
+func invariant(pk partitionKey, kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{Kind: kind, Check: CheckInvariants, Events: eventsOf(ops...), Explanation: explanation,
-		Blame: blame, Variant: pk.variant, Key: pk.key}
+		Blame: BlameOf(kind, CheckInvariants), Variant: pk.variant, Key: pk.key}
 }
 
 func pick(ops []*Op, keep func(*Op) bool) []*Op {
@@ -84,11 +84,11 @@ func userInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	var out []Anomaly
 	switch {
 	case final != nil && len(final.Out.IDs) > 1:
-		out = append(out, invariant(pk, DuplicateCreate, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DuplicateCreate, fmt.Sprintf(
 			"the final read %s on the primary at %s found %d users for %s (ids %s)%s: one email must have one user",
 			final.name(), ms(final.Return), len(final.Out.IDs), pk.key, joinIDs(final.Out.IDs), creators(made)), append([]*Op{final}, made...)...))
 	case distinctIDs(made) > 1:
-		out = append(out, invariant(pk, DuplicateCreate, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DuplicateCreate, fmt.Sprintf(
 			"%d operations acknowledged creating a user for %s%s: one email must have one user",
 			len(made), pk.key, creators(made)), made...))
 	}
@@ -97,7 +97,7 @@ func userInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	}
 	for _, c := range made {
 		if c.Return < final.Call && !slices.Contains(final.Out.IDs, c.Out.ID) {
-			out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+			out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 				"%s acknowledged creating user %d for %s at %s but the final read %s on the primary at %s found %s",
 				c.name(), c.Out.ID, pk.key, ms(c.Return), final.name(), ms(final.Call), usersOf(final.Out.IDs)), c, final))
 		}
@@ -141,7 +141,7 @@ func codeInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	var out []Anomaly
 	if len(accepted) > 1 {
 		a, b := accepted[0], accepted[1]
-		out = append(out, invariant(pk, DoubleUse, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DoubleUse, fmt.Sprintf(
 			"%d verifies accepted code %s, %s at %s and %s at %s: a code must be accepted at most once",
 			len(accepted), pk.key, a.name(), ms(a.Return), b.name(), ms(b.Return)), accepted...))
 	}
@@ -149,12 +149,12 @@ func codeInvariants(pk partitionKey, ops []*Op) []Anomaly {
 		return out
 	}
 	if v := firstBefore(accepted, final); v != nil && !final.Out.Used {
-		out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+		out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 			"%s accepted code %s at %s but the final read %s on the primary at %s found it unused",
 			v.name(), pk.key, ms(v.Return), final.name(), ms(final.Call)), v, final))
 	}
 	if i := firstBefore(issued, final); i != nil && !final.Out.Issued {
-		out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+		out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 			"%s issued code %s at %s but the final read %s on the primary at %s found no such code",
 			i.name(), pk.key, ms(i.Return), final.name(), ms(final.Call)), i, final))
 	}

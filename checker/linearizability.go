@@ -152,13 +152,13 @@ func (t *variantTally) add(variant string, v Verdict) {
 	case Unknown:
 		r.Unknown++
 	}
-	r.Verdict = worse(r.Verdict, v)
+	r.Verdict = Worse(r.Verdict, v)
 }
 
 func (t *variantTally) verdict() Verdict {
 	v := Valid
 	for _, r := range t.by {
-		v = worse(v, r.Verdict)
+		v = Worse(v, r.Verdict)
 	}
 	return v
 }

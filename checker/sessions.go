@@ -235,7 +235,7 @@ func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
 		kind, guarantee = ReadYourWrites, "read-your-writes"
 	}
 	return Anomaly{
-		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameDatabase,
+		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameOf(kind, CheckSessionGuarantees),
 		Variant: r.Variant, Key: r.Key, Session: r.Session,
 		Explanation: fmt.Sprintf("%s in session %s %s at %s although the same session's %s had %s at %s, so D1 broke %s%s",
 			r.name(), r.Session, what, ms(r.Return), k.name(), established(k), ms(k.Return), guarantee, ci.served(r)),

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/d1check/d1check/checker"
 	"os"
 	"slices"
 	"strings"
@@ -343,7 +344,7 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	}
 	if e := r.Expect; e != nil {
 		s.Expect = &Expect{Verdict: e.Verdict, Anomalies: e.Anomalies, Allow: e.Allow}
-		v.oneOf("expect.verdict", e.Verdict, []string{"valid", "invalid", "unknown"})
+		v.oneOf("expect.verdict", e.Verdict, Verdicts)
 		if e.Verdict == "valid" && len(e.Anomalies)+len(e.Allow) > 0 {
 			v.fail("expect.anomalies", "a valid verdict has no anomalies")
 		}
@@ -363,9 +364,20 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	return s
 }
 
-// AnomalyKinds are the anomaly kinds an expect block may name.
-var AnomalyKinds = []string{"duplicate-create", "stale-read", "double-use", "false-reject", "read-your-writes",
-	"monotonic-read", "monotonic-write", "writes-follow-reads", "bookmark-regression", "lost-write", "lost-update"}
+// AnomalyKinds are the anomaly kinds an expect block may name: every kind
+// the checker can emit, from its own list.
+var AnomalyKinds = names(checker.Kinds())
+
+// Verdicts are the verdicts an expect block may name: the checker's.
+var Verdicts = names(checker.Verdicts)
+
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
 
 func (v *validator) lag(field string, r *rawLag) Lag {
 	if r == nil {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"github.com/d1check/d1check/checker"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"invalid without kinds", "name: a\nworkload: users\nexpect: {verdict: invalid}\n", 3, "expect.anomalies", "at least one"},
 		{"allow overlaps", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale-read], allow: [stale-read]}\n", 3, "expect.allow[0]", "already expected"},
 		{"unknown anomaly", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale]}\n", 3, "expect.anomalies[0]", `"stale"`},
+		{"kind nothing emits", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [monotonic-write]}\n", 3, "expect.anomalies[0]", `"monotonic-write"`},
+		{"allowed kind nothing emits", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale-read], allow: [writes-follow-reads]}\n", 3, "expect.allow[0]", `"writes-follow-reads"`},
 		{"missing name", "workload: users\n", 0, "name", "missing"},
 		{"worker needs url", "name: a\nworkload: users\ntarget: {kind: worker}\n", 3, "target.url", "needs a url"},
 		{"lag on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  replication: {lag: {constant: 1s}}\n", 6, "target.replication", "only be set on the emulator"},
@@ -104,6 +107,23 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 				t.Fatalf("message %q does not start with the file", e.Error())
 			}
 		})
+	}
+}
+
+// TestExpectTakesEveryCheckerKind: a scenario may expect any kind the
+// checker emits (non-linearizable too), so that a scenario that can show
+// one can pass.
+func TestExpectTakesEveryCheckerKind(t *testing.T) {
+	for _, k := range checker.Kinds() {
+		src := "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [" + string(k) + "]}\n"
+		s, err := Parse("k.yaml", []byte(src), cat)
+		if err != nil {
+			t.Errorf("%s: %v", k, err)
+			continue
+		}
+		if got := s.Expect.Anomalies; len(got) != 1 || got[0] != string(k) {
+			t.Errorf("%s: expect.anomalies = %v", k, got)
+		}
 	}
 }
 

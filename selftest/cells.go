@@ -69,7 +69,7 @@ var known = map[string]subject{
 var order = []string{"users", "magic-codes", "auth", "catalog", "cdn", "domain-search"}
 
 // sessionKinds are the anomalies of the session-guarantees check.
-var sessionKinds = []checker.Kind{checker.ReadYourWrites, checker.MonotonicRead, checker.BookmarkRegression}
+var sessionKinds = checker.KindsOf(checker.CheckSessionGuarantees)
 
 // replicaBugs break D1's promise within a session.
 var replicaBugs = []string{emulator.BugIgnoreBookmark, emulator.BugLyingBookmark, emulator.BugLostWrite, emulator.BugOutOfOrder}
