@@ -126,7 +126,7 @@ func buildSummary(pr *prepared) *Summary {
 				s.Checks = append(s.Checks, SummaryCheck{Name: c.Name, Verdict: checker.Valid})
 			}
 			sum := &s.Checks[at]
-			sum.Verdict = worse(sum.Verdict, checkVerdict(c.Verdict))
+			sum.Verdict = checker.Worse(sum.Verdict, c.Verdict)
 			sum.Checked += c.Checked
 			sum.Failed += c.Failed
 			sum.Unknown += c.Unknown
@@ -138,10 +138,6 @@ func buildSummary(pr *prepared) *Summary {
 		s.ExpectationsMet = false // nothing ran: no gate may pass on it
 	}
 	return s
-}
-
-func checkVerdict(v checker.Verdict) checker.Verdict {
-	return runVerdict(Run{Result: &checker.Result{Verdict: v}})
 }
 
 func summaryScenario(run Run, i int, st *stats) SummaryScenario {
