@@ -86,8 +86,8 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 	if len(kinds) > 0 {
 		b.WriteString("### How to fix\n\n")
 		for _, k := range anomalyKindsOf(kinds) {
-			ad := adviceFor(k)
-			fmt.Fprintf(b, "- **%s** — %s\n", k, mdText(htmlToText(string(ad.Fix))))
+			fix := adviceFor(k, "").Fix // the anomalies above carry their blame
+			fmt.Fprintf(b, "- **%s** — %s\n", k, mdText(htmlToText(string(fix))))
 		}
 		b.WriteString("\n")
 	}

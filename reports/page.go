@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func buildPage(pr *prepared) *pageData {
 	if !r.Started.IsZero() {
 		pd.Started = r.Started.UTC().Format(time.RFC1123)
 	}
-	kinds := map[checker.Kind]bool{}
+	kinds := map[checker.Kind]checker.Blame{} // each kind found, with the blame of its first anomaly
 	blame := map[checker.Blame]*blameView{}
 	vizLeft := MaxVisualizations
 	runs := make([]runView, len(r.Runs))
@@ -118,8 +119,10 @@ func buildPage(pr *prepared) *pageData {
 			pd.ExpectMet++
 		}
 		for _, a := range run.Result.Anomalies {
-			kinds[a.Kind] = true
 			b := blameOf(a)
+			if _, ok := kinds[a.Kind]; !ok {
+				kinds[a.Kind] = b
+			}
 			bv := blame[b]
 			if bv == nil {
 				bv = &blameView{Blame: b, Title: blameTitle(b)}
@@ -140,7 +143,7 @@ func buildPage(pr *prepared) *pageData {
 		}
 		pd.Groups = append(pd.Groups, gv)
 	}
-	for _, b := range []checker.Blame{checker.BlameApplication, checker.BlameDatabase} {
+	for _, b := range checker.Blames {
 		bv := blame[b]
 		if bv == nil {
 			bv = &blameView{Blame: b, Title: blameTitle(b)}
@@ -155,17 +158,20 @@ func buildPage(pr *prepared) *pageData {
 	}
 	sort.Strings(ks)
 	for _, k := range ks {
-		pd.Fixes = append(pd.Fixes, adviceFor(checker.Kind(k)))
+		pd.Fixes = append(pd.Fixes, adviceFor(checker.Kind(k), kinds[checker.Kind(k)]))
 	}
 	pd.Headline = headline(pd)
 	return pd
 }
 
+// blameOf is the blame the checker gave a; an anomaly read back without
+// one (or with one this report does not know) gets the checker's blame for
+// its kind and check.
 func blameOf(a checker.Anomaly) checker.Blame {
-	if a.Blame == checker.BlameApplication || a.Blame == checker.BlameDatabase {
+	if slices.Contains(checker.Blames, a.Blame) {
 		return a.Blame
 	}
-	return adviceFor(a.Kind).Blame
+	return checker.BlameOf(a.Kind, a.Check)
 }
 
 func blameText(b *blameView) string {
