@@ -122,3 +122,38 @@ func checkAnomaly(t *testing.T, h *history.History, a Anomaly) {
 		t.Errorf("%s/%s: blame %s, want %s", a.Check, a.Kind, a.Blame, wantBlame)
 	}
 }
+
+// TestInvariantsNotApplicable: keys of models with no invariant are
+// counted as not applicable, never as checked and valid.
+func TestInvariantsNotApplicable(t *testing.T) {
+	corpus := readCorpus(t)
+	for _, tc := range []struct {
+		file             string
+		checked, notAppl bool
+		note             string
+	}{
+		{"catalog-valid", false, true, "versioned"},
+		{"auth-refresh-valid", false, true, "compare-and-set"},
+		{"register-valid", false, true, "register"},
+		{"users-valid", true, false, ""},
+		{"codes-valid", true, false, ""},
+	} {
+		res, err := Check(corpus[tc.file], Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		inv := res.Checks[2]
+		if inv.Name != CheckInvariants {
+			t.Fatalf("third check is %s", inv.Name)
+		}
+		if (inv.Checked > 0) != tc.checked || (inv.NotApplicable > 0) != tc.notAppl {
+			t.Errorf("%s: invariants checked %d keys, %d not applicable", tc.file, inv.Checked, inv.NotApplicable)
+		}
+		if tc.notAppl && !(strings.Contains(inv.Note, "not applicable") && strings.Contains(inv.Note, tc.note)) {
+			t.Errorf("%s: note %q does not say the %s keys were not applicable", tc.file, inv.Note, tc.note)
+		}
+		if !tc.notAppl && inv.Note != "" {
+			t.Errorf("%s: note %q", tc.file, inv.Note)
+		}
+	}
+}

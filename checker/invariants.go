@@ -3,6 +3,7 @@ package checker
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/d1check/d1check/checker/model"
 )
@@ -11,22 +12,32 @@ import (
 // the acknowledged ops and the final reads recorded on the primary after
 // the traffic: one user per email, every acknowledged create present, a
 // code accepted at most once, no acknowledged verify lost. A key with
-// neither a final read nor an acknowledged write has nothing to check.
+// neither a final read nor an acknowledged write has nothing to check. The
+// other models (register, compare-and-set, versioned) have no invariant:
+// their keys are counted as not applicable, never as checked and valid.
 func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
 	var order []partitionKey
 	by := map[partitionKey][]*Op{}
+	notApplicable := map[partitionKey]bool{}
 	for i := range ops {
 		o := &ops[i]
-		if !o.known() || o.Model() == model.Register {
+		if !o.known() {
 			continue
 		}
 		pk := keyOf(o)
+		if !hasInvariants(pk.kind) {
+			notApplicable[pk] = true
+			continue
+		}
 		if _, ok := by[pk]; !ok {
 			order = append(order, pk)
 		}
 		by[pk] = append(by[pk], o)
 	}
-	res := CheckResult{Name: CheckInvariants, Unit: "keys"}
+	res := CheckResult{Name: CheckInvariants, Unit: "keys", NotApplicable: len(notApplicable)}
+	if res.NotApplicable > 0 {
+		res.Note = notApplicableNote(notApplicable)
+	}
 	tally := newVariantTally()
 	var anomalies []Anomaly
 	for _, pk := range order {
@@ -49,6 +60,27 @@ func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
 	res.Verdict = tally.verdict()
 	res.Variants = tally.results()
 	return res, anomalies
+}
+
+// hasInvariants reports whether the invariants check has rules for a
+// model's keys.
+func hasInvariants(k model.Kind) bool { return k == model.CreateOnce || k == model.SingleUse }
+
+// notApplicableNote says which models' keys had no invariant. The count is
+// CheckResult.NotApplicable's, so that merged results (soak's windows)
+// keep one number.
+func notApplicableNote(keys map[partitionKey]bool) string {
+	var models []string
+	for _, k := range model.Kinds {
+		for pk := range keys {
+			if pk.kind == k {
+				models = append(models, k.String())
+				break
+			}
+		}
+	}
+	return "not applicable to the keys of the " + strings.Join(models, ", ") + " model" + pluralInt(len(models)) +
+		": no invariant is defined for them"
 }
 
 func invariant(pk partitionKey, kind Kind, explanation string, ops ...*Op) Anomaly {

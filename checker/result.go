@@ -49,8 +49,12 @@ type CheckResult struct {
 	// final read or acknowledged writes) for invariants.
 	Unit    string `json:"unit"`
 	Checked int    `json:"checked"`
-	Failed  int    `json:"failed"`
-	Unknown int    `json:"unknown,omitempty"`
+	// NotApplicable counts what the check has no rule for and so did not
+	// check (invariants: keys of the register, compare-and-set and
+	// versioned models); it is never part of Checked.
+	NotApplicable int `json:"not_applicable,omitempty"`
+	Failed        int `json:"failed"`
+	Unknown       int `json:"unknown,omitempty"`
 	// Anomalies counts every anomaly found, including those left out of
 	// Result.Anomalies by Options.MaxAnomalies.
 	Anomalies int             `json:"anomalies"`

@@ -57,3 +57,23 @@ func TestBlameIsTheCheckers(t *testing.T) {
 		t.Errorf("a fix is shown under the application's blame, which no anomaly carries")
 	}
 }
+
+// TestNotApplicableIsSaid: a check's not-applicable count reaches
+// summary.json, the page and junit.xml as such, never as checked keys.
+func TestNotApplicableIsSaid(t *testing.T) {
+	run := checkedRun(t, "na", genConfig{Ops: 60, Processes: 4, Keys: 2, Seed: 5}, nil)
+	inv := &run.Result.Checks[2]
+	if inv.Name != checker.CheckInvariants {
+		t.Fatalf("third check is %s", inv.Name)
+	}
+	inv.NotApplicable, inv.Note = 7, "not applicable to the keys of the versioned model: no invariant is defined for them"
+	html, junit, summary, _ := render(t, &Report{Runs: []Run{run}})
+	if !strings.Contains(summary, `"not_applicable": 7`) {
+		t.Errorf("summary.json does not count the 7 keys not applicable")
+	}
+	for name, out := range map[string]string{"index.html": html, "junit.xml": junit} {
+		if !strings.Contains(out, "not applicable to 7") {
+			t.Errorf("%s does not say the check was not applicable to 7 keys", name)
+		}
+	}
+}

@@ -301,7 +301,7 @@ func checkRows(checks []checker.CheckResult, variants []string) []checkRow {
 	rows := make([]checkRow, 0, len(checks))
 	for _, c := range checks {
 		row := checkRow{Name: c.Name, Unit: c.Unit, Note: c.Note,
-			All: cell{Verdict: c.Verdict, Text: tally(c.Failed, c.Checked, c.Unknown, c.Unit)}}
+			All: cell{Verdict: c.Verdict, Text: checkTally(c)}}
 		for _, v := range variants {
 			cl := cell{Empty: true}
 			for _, vr := range c.Variants {
@@ -314,6 +314,16 @@ func checkRows(checks []checker.CheckResult, variants []string) []checkRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// checkTally is a check's counts in words; what the check had no rule
+// for is said to be not applicable, never counted as checked.
+func checkTally(c checker.CheckResult) string {
+	t := tally(c.Failed, c.Checked, c.Unknown, c.Unit)
+	if c.NotApplicable > 0 {
+		t += fmt.Sprintf("; not applicable to %s", fmtCount(c.NotApplicable))
+	}
+	return t
 }
 
 func tally(failed, checked, unknown int, unit string) string {

@@ -53,6 +53,9 @@ type SummaryCheck struct {
 	Failed    int             `json:"failed"`
 	Unknown   int             `json:"unknown"`
 	Anomalies int             `json:"anomalies"`
+	// NotApplicable counts what the check had no rule for (see
+	// checker.CheckResult); it is not part of Checked.
+	NotApplicable int `json:"not_applicable,omitempty"`
 }
 
 // SummaryAnomaly is a checker.Anomaly with the scenario it was found in.
@@ -131,6 +134,7 @@ func buildSummary(pr *prepared) *Summary {
 			sum.Failed += c.Failed
 			sum.Unknown += c.Unknown
 			sum.Anomalies += c.Anomalies
+			sum.NotApplicable += c.NotApplicable
 		}
 		s.Scenarios = append(s.Scenarios, sc)
 	}

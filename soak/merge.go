@@ -68,6 +68,7 @@ func mergeCheck(m *checker.Result, c checker.CheckResult) {
 		mc.Failed += c.Failed
 		mc.Unknown += c.Unknown
 		mc.Anomalies += c.Anomalies
+		mc.NotApplicable += c.NotApplicable
 		if mc.Note == "" {
 			mc.Note = c.Note
 		}
