@@ -111,7 +111,7 @@ func (ci *commitIndex) latestBefore(t int64) (uint64, bool) {
 func (ci *commitIndex) served(o *Op) string {
 	st := -1
 	for i, s := range o.Trace {
-		if strings.EqualFold(firstWord(s.SQL), "SELECT") {
+		if d1.ClassifySQL(s.SQL).Reads() {
 			st = i
 			break
 		}
@@ -124,7 +124,7 @@ func (ci *commitIndex) served(o *Op) string {
 	}
 	s := o.Trace[st]
 	var b strings.Builder
-	fmt.Fprintf(&b, "; its %s was served by %s", strings.ToUpper(firstWord(s.SQL)), who(s.ServedByPrimary, s.ServedByRegion, s.ServedBy))
+	fmt.Fprintf(&b, "; its %s was served by %s", firstWord(s.SQL), who(s.ServedByPrimary, s.ServedByRegion, s.ServedBy))
 	if s.BookmarkOut == "" {
 		return b.String()
 	}
@@ -154,12 +154,12 @@ func who(primary bool, region, servedBy string) string {
 	return "a replica"
 }
 
+// firstWord names a statement in a sentence by its keyword ("SELECT").
 func firstWord(sql string) string {
-	f := strings.Fields(sql)
-	if len(f) == 0 {
-		return "statement"
+	if k := d1.Keyword(sql); k != "" {
+		return k
 	}
-	return f[0]
+	return "statement"
 }
 
 // shortBookmark keeps the fields that carry the position.

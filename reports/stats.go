@@ -2,7 +2,6 @@ package reports
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
@@ -239,13 +238,13 @@ func (c *staleCollector) add(e *history.Event) {
 			continue
 		}
 		switch {
-		case isWrite(st.SQL) && st.Error == "":
+		case d1.ClassifySQL(st.SQL).Writes() && st.Error == "":
 			t := st.End
 			if t == 0 {
 				t = e.Time
 			}
 			c.writes = append(c.writes, commit{t, b.Position()})
-		case !st.ServedByPrimary && isRead(st.SQL):
+		case !st.ServedByPrimary && d1.ClassifySQL(st.SQL).Reads():
 			t := st.Start
 			if t == 0 {
 				t = e.Time
@@ -321,7 +320,7 @@ func (ci commitIndex) before(t int64) (uint64, bool) {
 func (ci commitIndex) staleRead(e *history.Event) bool {
 	for i := range e.Trace {
 		st := &e.Trace[i]
-		if st.ServedByPrimary || !isRead(st.SQL) {
+		if st.ServedByPrimary || !d1.ClassifySQL(st.SQL).Reads() {
 			continue
 		}
 		b, err := d1.ParseBookmark(st.BookmarkOut)
@@ -335,32 +334,6 @@ func (ci commitIndex) staleRead(e *history.Event) bool {
 		if newest, ok := ci.before(t); ok && newest > b.Position() {
 			return true
 		}
-	}
-	return false
-}
-
-// firstKeyword is a statement's first SQL keyword, upper-cased.
-func firstKeyword(sql string) string {
-	sql = strings.TrimLeft(sql, " \t\r\n(")
-	end := strings.IndexAny(sql, " \t\r\n(")
-	if end < 0 {
-		end = len(sql)
-	}
-	return strings.ToUpper(sql[:end])
-}
-
-func isRead(sql string) bool {
-	switch firstKeyword(sql) {
-	case "SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES":
-		return true
-	}
-	return false
-}
-
-func isWrite(sql string) bool {
-	switch firstKeyword(sql) {
-	case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER":
-		return true
 	}
 	return false
 }

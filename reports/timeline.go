@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
 )
 
@@ -175,7 +176,7 @@ func (td *timelineData) endOf(sp span) int64 {
 // read, else its first statement.
 func servedLabel(e *history.Event) string {
 	for i := range e.Trace {
-		if isRead(e.Trace[i].SQL) {
+		if d1.ClassifySQL(e.Trace[i].SQL).Reads() {
 			return serverLabel(&e.Trace[i])
 		}
 	}
