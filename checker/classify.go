@@ -12,7 +12,7 @@ import (
 // the partition's own events, so the report can say more than "not
 // linearizable". It always returns at least one anomaly: when no known
 // pattern fits, a non-linearizable one.
-func classify(p *partition, ci *commitIndex) []Anomaly {
+func classify(p *partition, ci *CommitIndex) []Anomaly {
 	var found []Anomaly
 	switch p.kind {
 	case model.CreateOnce:
@@ -94,7 +94,7 @@ func idsOf(o *Op) []int64 {
 	return []int64{o.Out.ID}
 }
 
-func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
+func classifyCreateOnce(p *partition, ci *CommitIndex) []Anomaly {
 	if a, ok := duplicateCreate(p, ci); ok {
 		return []Anomaly{a}
 	}
@@ -114,7 +114,7 @@ func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
 	return nil
 }
 
-func duplicateCreate(p *partition, ci *commitIndex) (Anomaly, bool) {
+func duplicateCreate(p *partition, ci *CommitIndex) (Anomaly, bool) {
 	seen := map[int64]*Op{} // each id with the first op that returned it
 	var order []int64
 	for _, o := range p.oks(model.GetOrCreate, model.Get, model.List) {
@@ -214,7 +214,7 @@ func joinIDs(ids []int64) string {
 	return strings.Join(s, ", ")
 }
 
-func classifySingleUse(p *partition, ci *commitIndex) []Anomaly {
+func classifySingleUse(p *partition, ci *CommitIndex) []Anomaly {
 	var accepted []*Op
 	for _, v := range p.oks(model.Verify) {
 		if v.Out.Valid {
@@ -275,7 +275,7 @@ func (p *partition) mayHaveUsed(r *Op) bool {
 	return false
 }
 
-func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
+func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 	writes := p.oks(model.Write)
 	for _, r := range p.oks(model.Read) {
 		for _, w2 := range writes {

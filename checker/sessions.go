@@ -13,7 +13,7 @@ import (
 // ops wrote and read) and at the bookmark level (from traces). A stale read
 // across sessions is not a violation here: D1 promises nothing across
 // sessions, and the linearizability check reports it.
-func checkSessions(ops []Op, ci *commitIndex) (CheckResult, []Anomaly) {
+func checkSessions(ops []Op, ci *CommitIndex) (CheckResult, []Anomaly) {
 	ids, by := sessions(ops)
 	keys := newKeyIndex(ops)
 	res := CheckResult{Name: CheckSessionGuarantees, Unit: "sessions", Checked: len(ids)}
@@ -103,7 +103,7 @@ func learn(s *seen, k *Op) {
 	}
 }
 
-func checkSessionValues(ops []*Op, keys keyIndex, ci *commitIndex) []Anomaly {
+func checkSessionValues(ops []*Op, keys keyIndex, ci *CommitIndex) []Anomaly {
 	facts := map[partitionKey]*seen{}
 	var out []Anomaly
 	inSessionOrder(ops,
@@ -229,7 +229,7 @@ func olderValue(key []*Op, want, got string, k *Op) bool {
 	return true
 }
 
-func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
+func sessionAnomaly(k, r *Op, what string, ci *CommitIndex) Anomaly {
 	kind, guarantee := MonotonicRead, "monotonic reads"
 	if own(k) {
 		kind, guarantee = ReadYourWrites, "read-your-writes"

@@ -83,7 +83,7 @@ type timelineData struct {
 	// anomaly involves, in time order.
 	byKey   map[string][]int
 	faults  []faultWindow
-	commits commitIndex
+	commits *checker.CommitIndex
 }
 
 func newTimelineData(h *history.History, drawn []checker.Anomaly, st *stats) *timelineData {
@@ -130,7 +130,7 @@ func (td *timelineData) spans(a checker.Anomaly) (out []span, from, to int64) {
 		seen[inv] = true
 		sp := span{Invoke: inv, Complete: done, Involved: true}
 		if done >= 0 {
-			sp.Stale = td.commits.staleRead(&evs[done])
+			sp.Stale = staleRead(td.commits, &evs[inv], &evs[done])
 		}
 		out = append(out, sp)
 	}
