@@ -6,6 +6,7 @@ import (
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/opspec"
 )
 
 // classify names what went wrong in a partition porcupine rejected, from
@@ -282,7 +283,7 @@ func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 			if !before(w2, r) || w2.In.Value == r.Out.Value || !p.overwrote(w2, r.Out.Value, r) {
 				continue
 			}
-			if p.noun() == "session" {
+			if r.spec.shape == opspec.ReadSession {
 				return []Anomaly{p.anomaly(StaleRead, staleSession(w2, r)+ci.served(r), w2, r)}
 			}
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
