@@ -17,8 +17,8 @@ import (
 const DefaultSnapshotWindow = 1000
 
 // checkpointEvery is how often the checkpoint catches up. Each catch-up
-// merges everything due into one changeset and applies it once, so a
-// longer period costs less CPU and a little more retained log.
+// applies everything due in one transaction, so a longer period costs less
+// CPU and a little more retained log.
 const checkpointEvery = 50 * time.Millisecond
 
 // ErrSnapshotTrimmed is (wrapped in) RestartReplica's error for a position
@@ -60,7 +60,7 @@ func (c *checkpoint) advance(slowest uint64) {
 		c.broken = fmt.Errorf("emulator: checkpoint at %d cannot reach %d: the log no longer holds the entries between", c.pos, target)
 		return
 	}
-	if err := c.internal(func(conn *sqlite.Conn) error { return applyEntries(conn, batch, false) }); err != nil {
+	if err := c.applyEntries(batch, false); err != nil {
 		c.broken = fmt.Errorf("emulator: checkpoint failed to apply position %d..%d: %v", c.pos+1, target, err)
 		return
 	}

@@ -49,10 +49,10 @@ type Config struct {
 	GarbageBookmark string
 	// ApplyEvery is the least time between two applies on one replica
 	// (default 1ms; negative: apply as soon as anything is due). Each
-	// apply merges every due commit into one changeset: SQLite's changeset
-	// applier prepares its statements per call, so applying commit by
-	// commit would spend six replicas' CPU re-parsing SQL. A commit thus
-	// becomes visible between its lag and its lag plus ApplyEvery.
+	// apply runs every due commit in one transaction: a transaction per
+	// commit would cost each of six replicas a commit of its own per
+	// write. A commit thus becomes visible between its lag and its lag
+	// plus ApplyEvery.
 	ApplyEvery time.Duration
 	// SnapshotWindow is how many commits behind the slowest replica the
 	// emulator keeps the means to rebuild a snapshot (a checkpoint database

@@ -23,6 +23,11 @@
 // the next position, which bookmarks encode (d1.NewBookmark). Reads never
 // advance it, as in production.
 //
+// One prepare() may hold several statements; they run in order, and a
+// statement that cannot compile until a schema statement before it has run
+// (CREATE TABLE t …; INSERT INTO t …) is compiled at its turn, as SQLite's
+// own exec and wrangler dev do.
+//
 // # Replication
 //
 // The primary records each commit's row changes with SQLite's session
@@ -30,7 +35,9 @@
 // statements (CREATE, DROP, ALTER, ANALYZE, PRAGMA user_version) cut the
 // changeset and are logged as text, in place. Each replica applies the log
 // in order, each entry after a lag drawn from its region's LagModel
-// (seeded), merging every due entry into one transaction. Because
+// (seeded), every due entry in one transaction, row by row through
+// statements prepared once per table (apply.go: SQLite's own changeset
+// applier prepares them again on every call). Because
 // replicas apply values, not SQL, datetime('now'), random() and
 // last_insert_rowid() cannot diverge; replicas run no triggers and enforce
 // no foreign keys, since the primary's changes already include what those

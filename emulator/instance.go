@@ -39,6 +39,8 @@ type instance struct {
 	size  int64  // database size in bytes after the last change
 	// pageSize is read once per connection.
 	pageSize int64
+	// applier applies replicated changesets (replicas and the checkpoint).
+	applier applier
 }
 
 // part is one statement of a query's SQL text (D1's prepare() accepts a
@@ -48,6 +50,11 @@ type part struct {
 	sql    string // this statement's own text, replayed by replicas for DDL
 	offset int    // where it starts in the query's text, for error offsets
 	info   stmtInfo
+	// deferred marks the rest of a text that could not be compiled before
+	// an earlier statement of it runs (CREATE TABLE t …; INSERT INTO t …):
+	// stmt is nil and sql holds the rest, compiled once the schema
+	// statements before it have run, as SQLite's own exec does.
+	deferred bool
 }
 
 // connLife serialises opening and closing connections, to work around a
@@ -69,6 +76,7 @@ func (in *instance) open() error {
 	} else {
 		flags[0] |= sqlite.OpenWAL
 	}
+	in.applier.reset()
 	c, err := sqlite.OpenConn(in.path, flags...)
 	if err != nil {
 		return fmt.Errorf("emulator: open %s: %w", in.name, err)

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -122,7 +121,7 @@ func (r *replica) applyDue(now time.Time) (time.Duration, <-chan struct{}) {
 // (a changeset conflict means the replica no longer matches the primary)
 // breaks the replica loudly: it stops applying and refuses reads.
 func (r *replica) apply(batch []*entry) {
-	err := r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch, r.bugs.tolerant()) })
+	err := r.applyEntries(batch, r.bugs.tolerant())
 	if err != nil {
 		r.broken = fmt.Errorf("replica %s failed to apply position %d..%d and stopped: %v", r.region, batch[0].pos, batch[len(batch)-1].pos, err)
 		return
@@ -139,98 +138,43 @@ func (r *replica) setPos(pos uint64) {
 	r.advanced = make(chan struct{})
 }
 
-// applyEntries applies entries to c in one transaction: schema statements
-// re-run, row changes applied from changesets. Consecutive changesets are
-// merged with a changegroup first: SQLite prepares its statements once per
-// table per apply, which dominates the cost of small changesets. tolerant
-// (only for a replica with a planted bug) skips conflicting changes
-// instead of failing.
-func applyEntries(c *sqlite.Conn, batch []*entry, tolerant bool) (err error) {
-	if err := execCached(c, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			if !c.AutocommitEnabled() {
-				execCached(c, "ROLLBACK")
-			}
-			return
-		}
-		err = execCached(c, "COMMIT")
-	}()
-	var pending [][]byte
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		cs, err := mergeChangesets(pending)
-		pending = pending[:0]
-		if err != nil {
+// applyEntries applies entries in one transaction: schema statements
+// re-run, row changes applied from changesets by the instance's applier
+// (apply.go), in commit order. tolerant (only for a replica with a planted
+// bug) skips conflicting changes instead of failing. The caller holds
+// in.mu.
+func (in *instance) applyEntries(batch []*entry, tolerant bool) error {
+	return in.internal(func(c *sqlite.Conn) (err error) {
+		if err := execCached(c, "BEGIN IMMEDIATE"); err != nil {
 			return err
 		}
-		return applyChangeset(c, cs, tolerant)
-	}
-	for _, e := range batch {
-		for _, o := range e.ops {
-			if o.changeset != nil {
-				pending = append(pending, o.changeset)
-				continue
+		defer func() {
+			if err != nil {
+				if !c.AutocommitEnabled() {
+					execCached(c, "ROLLBACK")
+				}
+				// The schema may be half changed: read it afresh.
+				in.applier.reset()
+				return
 			}
-			if err := flush(); err != nil {
-				return err
-			}
-			if err := execScript(c, o.ddl); err != nil {
-				return fmt.Errorf("schema change at position %d: %w", e.pos, err)
-			}
-		}
-	}
-	return flush()
-}
-
-func mergeChangesets(css [][]byte) ([]byte, error) {
-	if len(css) == 1 {
-		return css[0], nil
-	}
-	g, err := sqlite.NewChangegroup()
-	if err != nil {
-		return nil, err
-	}
-	defer g.Clear()
-	for _, cs := range css {
-		if err := g.Add(bytes.NewReader(cs)); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := g.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// applyChangeset applies cs, treating every conflict as fatal: the primary
-// produced these changes from exactly the state the replica holds, so a
-// conflict can only mean divergence. A tolerant apply omits each
-// conflicting change instead: that is a planted bug's replica, which must
-// keep serving its divergent state for the checks to see it.
-func applyChangeset(c *sqlite.Conn, cs []byte, tolerant bool) error {
-	var conflict string
-	err := c.ApplyChangeset(bytes.NewReader(cs), nil, func(t sqlite.ConflictType, it *sqlite.ChangesetIterator) sqlite.ConflictAction {
-		if tolerant {
-			return sqlite.ChangesetOmit
-		}
-		if conflict == "" {
-			conflict = t.String()
-			if op, err := it.Operation(); err == nil {
-				conflict += " on table " + op.TableName
+			err = execCached(c, "COMMIT")
+		}()
+		for _, e := range batch {
+			for _, o := range e.ops {
+				if o.changeset != nil {
+					if err := in.applier.applyChangeset(c, o.changeset, tolerant); err != nil {
+						return fmt.Errorf("position %d: %w", e.pos, err)
+					}
+					continue
+				}
+				in.applier.reset()
+				if err := execScript(c, o.ddl); err != nil {
+					return fmt.Errorf("schema change at position %d: %w", e.pos, err)
+				}
 			}
 		}
-		return sqlite.ChangesetAbort
+		return nil
 	})
-	if conflict != "" {
-		return fmt.Errorf("changeset conflict %s: the replica diverged from the primary", conflict)
-	}
-	return err
 }
 
 // serve runs f once the replica has applied at least want (when wait is
@@ -309,7 +253,7 @@ func (r *replica) restart(from uint64) error {
 	r.broken = nil
 	r.drawnPos, r.lastDue = from, time.Time{}
 	if err == nil && len(batch) > 0 {
-		err = r.internal(func(c *sqlite.Conn) error { return applyEntries(c, batch, false) })
+		err = r.applyEntries(batch, false)
 	}
 	if err != nil {
 		r.broken = fmt.Errorf("replica %s failed to rebuild position %d: %v", r.region, from, err)
