@@ -8,21 +8,23 @@ import (
 )
 
 // CommitIndex answers "how many commits behind was this read served": the
-// newest commit any client had seen (a bookmark a successful statement
-// returned, read or write) before the read started, minus the position the
-// read was served at. It is the one definition: the checker's sentences
-// ("4 commits behind") and the report's staleness chart and timelines use
-// it, so they cannot disagree.
+// newest commit any client had seen (the bookmark a successful write
+// statement returned) before the read started, minus the position the read
+// was served at. It is the one definition: the checker's sentences ("4
+// commits behind") and the report's staleness chart and timelines use it,
+// so they cannot disagree. Writes only: every commit is a write's, and
+// keeping reads' bookmarks too would double what a million-event report
+// holds for no commit a write did not already show.
 //
 // Times are the statements' own (a commit is seen when its statement
 // ended, a read starts when its statement started); a trace without them
 // (a hand-written history) falls back on the op's completion and
 // invocation.
 type CommitIndex struct {
+	// seen is every write's (time, position); once sorted, pos is the
+	// running maximum: the newest position seen by time t.
 	seen   []commitSeen
 	sorted bool
-	times  []int64  // ascending
-	newest []uint64 // newest[i]: the newest position seen by times[i]
 }
 
 type commitSeen struct {
@@ -35,7 +37,7 @@ type commitSeen struct {
 func (ci *CommitIndex) Add(trace []history.Statement, completed int64) {
 	for i := range trace {
 		st := &trace[i]
-		if st.Error != "" || st.BookmarkOut == "" {
+		if st.Error != "" || st.BookmarkOut == "" || !d1.ClassifySQL(st.SQL).Writes() {
 			continue
 		}
 		b, err := d1.ParseBookmark(st.BookmarkOut)
@@ -51,18 +53,17 @@ func (ci *CommitIndex) Add(trace []history.Statement, completed int64) {
 	}
 }
 
-// build sorts what Add recorded into the running maximum Newest searches.
+// build sorts what Add recorded by time and turns each position into the
+// running maximum Newest searches, in place.
 func (ci *CommitIndex) build() {
 	if ci.sorted {
 		return
 	}
 	sort.Slice(ci.seen, func(i, j int) bool { return ci.seen[i].t < ci.seen[j].t })
-	ci.times, ci.newest = ci.times[:0], ci.newest[:0]
 	var m uint64
-	for _, s := range ci.seen {
-		m = max(m, s.pos)
-		ci.times = append(ci.times, s.t)
-		ci.newest = append(ci.newest, m)
+	for i := range ci.seen {
+		m = max(m, ci.seen[i].pos)
+		ci.seen[i].pos = m
 	}
 	ci.sorted = true
 }
@@ -71,11 +72,11 @@ func (ci *CommitIndex) build() {
 // none was.
 func (ci *CommitIndex) Newest(t int64) (pos uint64, ok bool) {
 	ci.build()
-	i := sort.Search(len(ci.times), func(i int) bool { return ci.times[i] >= t })
+	i := sort.Search(len(ci.seen), func(i int) bool { return ci.seen[i].t >= t })
 	if i == 0 {
 		return 0, false
 	}
-	return ci.newest[i-1], true
+	return ci.seen[i-1].pos, true
 }
 
 // Behind is how many commits behind the newest seen the statement st was

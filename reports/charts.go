@@ -169,7 +169,7 @@ func stalenessChart(st staleness) template.HTML {
 		}
 		s.text(x+bw/2, p.y0+p.h+16, "middle", "axis strong", stalenessLabel(i))
 	}
-	s.text(p.x0+p.w/2, p.y0+p.h+34, "middle", "axis", "commits behind the newest commit a client had seen when the read started")
+	s.text(p.x0+p.w/2, p.y0+p.h+34, "middle", "axis", "commits behind the newest write a client had seen when the read started")
 	s.line(p.x0, p.y0+p.h, p.x0+p.w, p.y0+p.h, "baseline")
 	return s.done()
 }

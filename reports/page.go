@@ -352,6 +352,6 @@ func staleText(st staleness) string {
 		n := st.ByRegion[r]
 		parts = append(parts, fmt.Sprintf("%s %s/%s", r, fmtCount(n[1]), fmtCount(n[0])))
 	}
-	return fmt.Sprintf("%s of %s replica reads (%.1f%%) were served behind the newest commit a client had already seen; at most %d commits behind. Behind/total by region: %s.",
+	return fmt.Sprintf("%s of %s replica reads (%.1f%%) were served behind the newest write a client had already seen; at most %d commits behind. Behind/total by region: %s.",
 		fmtCount(stale), fmtCount(st.Reads), 100*float64(stale)/float64(st.Reads), st.Max, strings.Join(parts, " · "))
 }
