@@ -98,10 +98,10 @@ func (ci *CommitIndex) Behind(st *history.Statement, invoked int64) uint64 {
 }
 
 // newCommitIndex indexes the checker's ops.
-func newCommitIndex(ops []Op) *CommitIndex {
+func newCommitIndex(ops []*Op) *CommitIndex {
 	ci := &CommitIndex{}
-	for i := range ops {
-		if o := &ops[i]; o.Complete >= 0 {
+	for _, o := range ops {
+		if o.Complete >= 0 {
 			ci.Add(o.Trace, o.Return)
 		}
 	}

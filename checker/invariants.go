@@ -15,12 +15,11 @@ import (
 // neither a final read nor an acknowledged write has nothing to check. The
 // other models (register, compare-and-set, versioned) have no invariant:
 // their keys are counted as not applicable, never as checked and valid.
-func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
+func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	var order []partitionKey
 	by := map[partitionKey][]*Op{}
 	notApplicable := map[partitionKey]bool{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if !o.known() {
 			continue
 		}
@@ -83,9 +82,10 @@ func notApplicableNote(keys map[partitionKey]bool) string {
 		": no invariant is defined for them"
 }
 
+// invariant is an invariants anomaly; the last of ops is its subject.
 func invariant(pk partitionKey, kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{Kind: kind, Check: CheckInvariants, Events: eventsOf(ops...), Explanation: explanation,
-		Blame: BlameOf(kind, CheckInvariants), Variant: pk.variant, Key: pk.key}
+		Blame: BlameOf(kind, CheckInvariants), Variant: pk.variant, Key: pk.key, subject: subjectOf(ops)}
 }
 
 func pick(ops []*Op, keep func(*Op) bool) []*Op {

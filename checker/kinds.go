@@ -71,7 +71,11 @@ const (
 var Blames = []Blame{BlameApplication, BlameDatabase}
 
 // Emission is one check emitting one kind of anomaly, and whom that
-// anomaly blames.
+// anomaly blames. For linearizability that is where blame starts: an
+// anomaly a broken promise of D1 fully explains (the same read broke a
+// session guarantee, or an acknowledged write was lost) is then moved to
+// the database (blameExplained), and the report shows what the checker
+// decided.
 type Emission struct {
 	Kind  Kind
 	Check string

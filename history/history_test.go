@@ -172,6 +172,9 @@ func TestMalformed(t *testing.T) {
 		{"negative process", hdr + "\n" + inv(0, -1, 0) + "\n", 2, "process", "negative"},
 		{"completion of other f", hdr + "\n" + inv(0, 1, 0) + "\n" + `{"index":1,"type":"ok","process":1,"f":"issue_code","key":"k","time":1}` + "\n", 3, "f", "completes an invoke of"},
 		{"completion of other key", hdr + "\n" + inv(0, 1, 0) + "\n" + `{"index":1,"type":"ok","process":1,"f":"get_user","key":"j","time":1}` + "\n", 3, "key", "completes an invoke on key"},
+		{"null line", hdr + "\n" + inv(0, 1, 0) + "\nnull\n", 3, "", "line is null, want an event object"},
+		{"array line", hdr + "\n[1]\n", 2, "", "line is a JSON array, want an event object"},
+		{"negative first time", hdr + "\n" + inv(0, 1, -5) + "\n", 2, "time", "-5 is negative"},
 		{"trailing data", hdr + "\n" + inv(0, 1, 0) + " 5\n", 2, "", "after top-level value"},
 	}
 	for _, c := range cases {
@@ -319,5 +322,31 @@ func TestWriterErrors(t *testing.T) {
 	w.Close()
 	if _, err := w.Append(Event{Type: Nemesis, F: "x", Time: 12}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Append after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestScanFrom: the events after a point in a file read on their own give
+// the same events, numbered by their lines in the whole file; an event out
+// of place there is refused with its line.
+func TestScanFrom(t *testing.T) {
+	data := writeAll(t, fullEvents())
+	whole, err := Read(bytes.NewReader(data), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	const first = 3 // fullEvents()[3] starts a process of its own
+	tail := bytes.Join(lines[first+1:], nil)
+	var got []Event
+	if err := ScanFrom(bytes.NewReader(tail), "x", first, func(e Event) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, whole.Events[first:]) {
+		t.Fatalf("ScanFrom(%d) = %+v\nwant %+v", first, got, whole.Events[first:])
+	}
+	err = ScanFrom(bytes.NewReader(tail), "x", first+1, func(Event) error { return nil })
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != first+3 || pe.Field != "index" {
+		t.Fatalf("events from the wrong index: %v, want a ParseError on index at line %d", err, first+3)
 	}
 }

@@ -80,6 +80,16 @@ func Scan(r io.Reader, name string, fn func(Event) error) (Header, error) {
 	return st.header, nil
 }
 
+// Stream reads a history like Read but hands each event to fn instead of
+// keeping it: the History it returns has everything but Events.
+func Stream(r io.Reader, name string, fn func(Event) error) (*History, error) {
+	st, err := scan(r, name, fn)
+	if err != nil {
+		return nil, err
+	}
+	return &History{Header: st.header, Truncated: st.truncated, Synthesized: st.synthesized}, nil
+}
+
 // scanResult is what a scan learns besides the events.
 type scanResult struct {
 	header      Header
@@ -103,39 +113,64 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 	if res.header, err = parseHeader(line); err != nil {
 		return res, atLine(err, name, 1)
 	}
+	err = scanEvents(lr, name, 0, &res, fn)
+	return res, err
+}
+
+// ScanFrom reads the events that continue a history from the event with
+// index first on: the bytes after a point where an earlier read stopped,
+// without the header (say, the events a run appended to a file other runs
+// write too). Each event must have the next index, from first, and is
+// numbered as its line in the whole file (event i is line i+2). Checks
+// and synthesized completions are as Scan's, over these events alone.
+func ScanFrom(r io.Reader, name string, first int, fn func(Event) error) error {
+	if first < 0 {
+		return fmt.Errorf("%s: ScanFrom: first index %d is negative", name, first)
+	}
+	var res scanResult
+	return scanEvents(newLineReader(r), name, first, &res, fn)
+}
+
+// scanEvents reads event lines from lr, the first of which has index
+// first, validating each and calling fn.
+func scanEvents(lr *lineReader, name string, first int, res *scanResult, fn func(Event) error) error {
 	v := newValidator()
-	for n := 2; ; n++ {
-		line, complete, err = lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return res, fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		if !complete && !json.Valid(line) {
-			// A run killed mid-write: every earlier line is whole.
+	v.n = first
+	var stopErr error
+	err := decodeLines(lr, first+2, func(n int, p *parsed) bool {
+		switch {
+		case p.cut:
 			res.truncated = true
-			break
+			return false
+		case p.err != nil:
+			stopErr = atLine(p.err, name, n)
+			return false
 		}
-		e, err := parseEvent(line)
-		if err != nil {
-			return res, atLine(err, name, n)
-		}
+		e := p.event
 		e.Line = n
 		if err := v.add(&e); err != nil {
-			return res, atLine(err, name, n)
+			stopErr = atLine(err, name, n)
+			return false
 		}
 		if err := fn(e); err != nil {
-			return res, err
+			stopErr = err
+			return false
 		}
+		return true
+	})
+	if le, ok := err.(*lineError); ok {
+		return fmt.Errorf("%s:%d: %w", name, le.line, le.err)
+	}
+	if stopErr != nil {
+		return stopErr
 	}
 	for _, e := range v.finish() {
 		res.synthesized++
 		if err := fn(e); err != nil {
-			return res, err
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // fieldError is a ParseError before the file and line are known.
@@ -169,11 +204,30 @@ func parseHeader(line []byte) (Header, error) {
 
 func parseEvent(line []byte) (Event, error) {
 	var e Event
-	if len(bytes.TrimSpace(line)) == 0 {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 {
 		return e, errors.New("empty line: want an event")
+	}
+	if t[0] != '{' && json.Valid(t) {
+		return e, fmt.Errorf("line is %s, want an event object", jsonKind(t))
 	}
 	err := decodeStrict(line, &e)
 	return e, err
+}
+
+// jsonKind names the kind of a valid JSON value that is not an object.
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case 'n':
+		return "null"
+	case '[':
+		return "a JSON array"
+	case '"':
+		return "a JSON string"
+	case 't', 'f':
+		return "a JSON boolean"
+	}
+	return "a JSON number"
 }
 
 // decodeStrict decodes one JSON object into v. Unknown fields are allowed,

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"html/template"
+	"sort"
 
 	"github.com/d1check/d1check/checker"
 )
@@ -55,6 +56,70 @@ func adviceFor(k checker.Kind, b checker.Blame) advice {
 	}
 	return advice{Kind: k, Title: string(k), Blame: b,
 		Fix: template.HTML(`This report does not know anomaly kind <code>` + template.HTMLEscapeString(string(k)) + `</code>; read its explanation above.`)}
+}
+
+// databaseAdvice is the fix for an anomaly of a kind the checker usually
+// blames on the application when it blamed this one on the database: the
+// same read also broke a session guarantee or showed an acknowledged write
+// lost, so the access pattern was already right and its usual fix (carry
+// the bookmark, read on the primary) would change nothing.
+func databaseAdvice(k checker.Kind) advice {
+	return advice{Kind: k, Title: adviceFor(k, checker.BlameDatabase).Title + " (D1's fault here)", Blame: checker.BlameDatabase,
+		Fix: `These reads also broke a promise D1 makes — read-your-writes or monotonic reads within their session, or an acknowledged write present on the primary — as the database anomalies of the same reads show. The code already did what it should (the session carried its own bookmark, or the read was on the primary), so changing the access pattern will not help: this is a bug in the database, the emulator or the driver. Keep the history file — it re-checks with <code>d1check check</code> — and report it.`}
+}
+
+// usual reports whether the checker's list gives kind the blame b from
+// some check: what its advice is written for. A kind this report does not
+// know is usually the application's.
+func usual(k checker.Kind, b checker.Blame) bool {
+	known := false
+	for _, e := range checker.Emissions() {
+		if e.Kind == k {
+			known = true
+			if e.Blame == b {
+				return true
+			}
+		}
+	}
+	return !known && b == checker.BlameApplication
+}
+
+// kindBlames collects, for the fixes, whom the anomalies of each kind
+// blame (as the checker decided): the advice must match the blame.
+type kindBlames map[checker.Kind]map[checker.Blame]bool
+
+func (kb kindBlames) add(a checker.Anomaly) {
+	if kb[a.Kind] == nil {
+		kb[a.Kind] = map[checker.Blame]bool{}
+	}
+	kb[a.Kind][blameOf(a)] = true
+}
+
+// advice returns the fixes to show, by kind: the kind's advice under each
+// blame its anomalies carry, and the database's advice where the checker
+// blamed the database for a kind usually the application's.
+func (kb kindBlames) advice() []advice {
+	ks := make([]string, 0, len(kb))
+	for k := range kb {
+		ks = append(ks, string(k))
+	}
+	sort.Strings(ks)
+	var out []advice
+	for _, k := range ks {
+		kind := checker.Kind(k)
+		for _, b := range checker.Blames {
+			switch {
+			case !kb[kind][b]:
+			case usual(kind, b):
+				out = append(out, adviceFor(kind, b))
+			case b == checker.BlameDatabase:
+				out = append(out, databaseAdvice(kind))
+			default:
+				out = append(out, adviceFor(kind, b))
+			}
+		}
+	}
+	return out
 }
 
 // blameTitle is the plain-words heading of each side.

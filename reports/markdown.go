@@ -50,7 +50,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 	b.WriteString("\n\n")
 	if len(s.Scenarios) > 0 {
 		b.WriteString("| Scenario | Workload | Verdict | Anomalies | Expected | Met |\n| --- | --- | --- | --- | --- | --- |\n")
-		for _, sc := range s.Scenarios {
+		for i, sc := range s.Scenarios {
 			kinds := "none"
 			if len(sc.AnomalyKinds) > 0 {
 				kinds = "`" + strings.Join(sc.AnomalyKinds, "`, `") + "`"
@@ -60,11 +60,11 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 				mark = "❌"
 			}
 			fmt.Fprintf(b, "| %s | %s | %s %s | %s | %s | %s |\n", mdText(sc.Name), mdText(sc.Workload), verdictIcon[sc.Verdict], sc.Verdict,
-				kinds, mdText(describeExpect(sc.Expect.Verdict, sc.Expect.Anomalies, sc.Expect.Allow)), mark)
+				kinds, mdText(r.Runs[i].Expect.Text), mark)
 		}
 		b.WriteString("\n")
 	}
-	kinds := map[checker.Kind]bool{}
+	kinds := kindBlames{}
 	for _, sc := range s.Scenarios {
 		if len(sc.Anomalies) == 0 {
 			continue
@@ -74,7 +74,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 			fmt.Fprintf(b, "**Expectation not met:** %s\n\n", mdText(sc.Expectation))
 		}
 		for j, a := range sc.Anomalies {
-			kinds[a.Kind] = true
+			kinds.add(checker.Anomaly{Kind: a.Kind, Blame: a.Blame})
 			if j == mdAnomaliesPerRun {
 				fmt.Fprintf(b, "- … and %d more (see summary.json or index.html)\n", len(sc.Anomalies)-j)
 				break
@@ -85,26 +85,17 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 	}
 	if len(kinds) > 0 {
 		b.WriteString("### How to fix\n\n")
-		for _, k := range anomalyKindsOf(kinds) {
-			fix := adviceFor(k, "").Fix // the anomalies above carry their blame
-			fmt.Fprintf(b, "- **%s** — %s\n", k, mdText(htmlToText(string(fix))))
+		for _, ad := range kinds.advice() {
+			whose := ""
+			if !usual(ad.Kind, ad.Blame) {
+				whose = " (D1's fault here)"
+			}
+			fmt.Fprintf(b, "- **%s**%s — %s\n", ad.Kind, whose, mdText(htmlToText(string(ad.Fix))))
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString("_Cross-session linearizability failures are expected for unconstrained reads; \"D1 broke its promise\" anomalies are database or driver bugs. Open index.html for timelines and charts._\n")
 	return b.Flush()
-}
-
-func anomalyKindsOf(m map[checker.Kind]bool) []checker.Kind {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, string(k))
-	}
-	out := make([]checker.Kind, 0, len(ks))
-	for _, k := range kindSet(ks) {
-		out = append(out, checker.Kind(k))
-	}
-	return out
 }
 
 // mdText makes a string from a history safe inside Markdown text and

@@ -104,7 +104,7 @@ func buildPage(pr *prepared) *pageData {
 	if !r.Started.IsZero() {
 		pd.Started = r.Started.UTC().Format(time.RFC1123)
 	}
-	kinds := map[checker.Kind]checker.Blame{} // each kind found, with the blame of its first anomaly
+	kinds := kindBlames{}
 	blame := map[checker.Blame]*blameView{}
 	vizLeft := MaxVisualizations
 	runs := make([]runView, len(r.Runs))
@@ -119,10 +119,8 @@ func buildPage(pr *prepared) *pageData {
 			pd.ExpectMet++
 		}
 		for _, a := range run.Result.Anomalies {
+			kinds.add(a)
 			b := blameOf(a)
-			if _, ok := kinds[a.Kind]; !ok {
-				kinds[a.Kind] = b
-			}
 			bv := blame[b]
 			if bv == nil {
 				bv = &blameView{Blame: b, Title: blameTitle(b)}
@@ -152,14 +150,7 @@ func buildPage(pr *prepared) *pageData {
 		bv.Text = blameText(bv)
 		pd.Blame = append(pd.Blame, *bv)
 	}
-	ks := make([]string, 0, len(kinds))
-	for k := range kinds {
-		ks = append(ks, string(k))
-	}
-	sort.Strings(ks)
-	for _, k := range ks {
-		pd.Fixes = append(pd.Fixes, adviceFor(checker.Kind(k), kinds[checker.Kind(k)]))
-	}
+	pd.Fixes = kinds.advice()
 	pd.Headline = headline(pd)
 	return pd
 }
@@ -206,9 +197,8 @@ func contains(xs []string, x string) bool {
 }
 
 func overviewOf(run Run, rv runView) overviewRow {
-	exp, _ := expectOf(run)
 	return overviewRow{ID: rv.ID, Name: rv.Name, Workload: workloadOf(run), Variants: strings.Join(rv.Variants, ", "),
-		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: describeExpect(exp.Verdict, kindSet(exp.Anomalies), kindSet(exp.Allow)),
+		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: run.Expect.Text,
 		ExpectWhy: rv.ExpectWhy, Met: rv.Met}
 }
 
@@ -217,13 +207,13 @@ func overviewOf(run Run, rv runView) overviewRow {
 func buildRun(run Run, st *stats, i int, vizLeft, leftOut *int) runView {
 	rv := runView{ID: fmt.Sprintf("run-%d", i+1), Name: runName(run, i), HistoryPath: run.HistoryPath,
 		Verdict: runVerdict(run), Counts: st.Counts, Target: run.History.Header.Target, Seed: run.History.Header.Seed}
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		rv.File = s.File
 		if rv.Target == "" {
 			rv.Target = s.Target.Kind
 		}
 	}
-	rv.Met, rv.ExpectWhy = Expectation(run)
+	rv.Met, rv.ExpectWhy = run.Expect.Met, run.Expect.Why
 	rv.Variants = variantsOf(run)
 	rv.Checks = checkRows(run.Result.Checks, rv.Variants)
 	rv.Latency = latencyChart(st.Latency)
@@ -284,7 +274,7 @@ func anomalyViewOf(a checker.Anomaly) anomalyView {
 // checks report that the scenario did not name.
 func variantsOf(run Run) []string {
 	var out []string
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		out = append(out, s.Variants...)
 	}
 	for _, c := range run.Result.Checks {

@@ -146,16 +146,15 @@ func buildSummary(pr *prepared) *Summary {
 
 func summaryScenario(run Run, i int, st *stats) SummaryScenario {
 	name := runName(run, i)
-	exp, stated := expectOf(run)
-	met, why := Expectation(run)
+	exp := run.Expect
 	sc := SummaryScenario{Name: name, Workload: workloadOf(run), History: run.HistoryPath, Verdict: runVerdict(run),
-		Expect:       SummaryExpect{Verdict: exp.Verdict, Anomalies: nonNil(kindSet(exp.Anomalies)), Allow: nonNil(kindSet(exp.Allow))},
-		ExpectStated: stated, ExpectationMet: met, Expectation: why,
+		Expect:       SummaryExpect{Verdict: exp.Verdict, Anomalies: nonNil(exp.Anomalies), Allow: nonNil(exp.Allow)},
+		ExpectStated: exp.Stated, ExpectationMet: exp.Met, Expectation: exp.Why,
 		Checks: run.Result.Checks, Anomalies: []SummaryAnomaly{}, AnomalyKinds: nonNil(anomalyKinds(run.Result)), Counts: st.Counts}
 	if sc.Checks == nil {
 		sc.Checks = []checker.CheckResult{}
 	}
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		sc.File = s.File
 	}
 	for _, a := range run.Result.Anomalies {
