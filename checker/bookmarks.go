@@ -32,6 +32,13 @@ func checkSessionBookmarks(ops []*Op) []Anomaly {
 		},
 		func(r *Op) {
 			had := newest // within the op, statements run in order
+			if r.HTTP != nil {
+				// An app's request: D1 promised only what the app's own
+				// D1 session sent. What the browser held and sent is the
+				// app's business (blamed by value, see chainBroken), so
+				// the chain starts afresh inside each request.
+				had = mark{}
+			}
 			for i, st := range r.Trace {
 				if a, ok := statementRegression(r, i, st, had); ok {
 					out = append(out, a)

@@ -29,6 +29,8 @@ func classify(p *partition, ci *CommitIndex, m porcupine.Model, deadline time.Ti
 		found = classifyCompareAndSet(p, ci)
 	case model.VersionedKind:
 		found = neverWritten(p, ci)
+	case model.SetKind:
+		found = classifySet(p, ci)
 	}
 	if len(found) == 0 {
 		if a, ok := stuck(p, m, deadline); ok {

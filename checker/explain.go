@@ -113,6 +113,9 @@ func (ci *CommitIndex) served(o *Op) string {
 	if behind := ci.Behind(&s, o.Call); behind > 0 {
 		fmt.Fprintf(&b, ", %d commit%s behind", behind, plural(behind))
 	}
+	if o.HTTP != nil && o.HTTP.TraceJoin != "" {
+		fmt.Fprintf(&b, " (the query was matched to %s %s by its region's socket and time: %s)", o.HTTP.Method, o.HTTP.Path, joinSureness(o.HTTP.TraceJoin))
+	}
 	return b.String()
 }
 
@@ -159,4 +162,15 @@ func variantOf(v string) string {
 		return ""
 	}
 	return " (variant " + v + ")"
+}
+
+// joinSureness says how sure the join of an app's query to its request is.
+func joinSureness(how string) string {
+	switch how {
+	case "exact":
+		return "certain, no other request was in flight there"
+	case "key+bookmark":
+		return "by the entity in its parameters and its bookmark chain, other requests overlapped"
+	}
+	return how
 }

@@ -48,6 +48,10 @@ var shapes = map[opspec.Shape]opSpec{
 	opspec.ReadToken: {action: model.ReadToken, decodeOut: decodeReadToken},
 	opspec.Advance:   {action: model.Advance, decodeIn: decodeAdvanceIn, decodeOut: decodeEmpty},
 	opspec.Observe:   {action: model.Observe, decodeOut: decodeObserveOut},
+	// A grow-only set (an app's list of orders or uploads).
+	opspec.SetAdd:     {action: model.SetAdd, decodeIn: decodeElementIn, decodeOut: decodeEmpty},
+	opspec.SetRead:    {action: model.SetRead, decodeOut: decodeElementsOut},
+	opspec.SetAddRead: {action: model.SetAddRead, decodeIn: decodeElementIn, decodeOut: decodeElementsOut},
 }
 
 // ops is every op the checker knows, by f: opspec's declarations read
@@ -84,7 +88,9 @@ type Op struct {
 	Out          model.Output
 	Trace        []history.Statement
 	Err          string // the completion's error, for fail and info
-	spec         *opSpec
+	// HTTP is the request an app op sent (an http workload), nil otherwise.
+	HTTP *history.HTTP
+	spec *opSpec
 }
 
 // Model is the model the op belongs to.

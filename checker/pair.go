@@ -137,6 +137,7 @@ func complete(op *Op, e *history.Event) error {
 		return inputError(e, "%s on %q completes an invoke of %s on %q (event %d)", e.F, e.Key, op.F, op.Key, op.Invoke)
 	}
 	op.Complete, op.Line, op.Type, op.Return, op.Trace, op.Err = e.Index, e.Line, e.Type, e.Time, e.Trace, e.Error
+	op.HTTP = e.HTTP
 	switch e.Type {
 	case history.OK:
 		if err := op.spec.decodeOut(e.Value, &op.Out); err != nil {

@@ -34,9 +34,38 @@ type bfState struct {
 	ids          []int64
 	issued, used bool
 	value        string
+	elems        []string // set: sorted
 }
 
-func (s bfState) clone() bfState { s.ids = slices.Clone(s.ids); return s }
+func (s bfState) clone() bfState {
+	s.ids, s.elems = slices.Clone(s.ids), slices.Clone(s.elems)
+	return s
+}
+
+// withElem is the set with e added.
+func (s bfState) withElem(e string) []string {
+	out := slices.Clone(s.elems)
+	if !slices.Contains(out, e) {
+		out = append(out, e)
+		slices.Sort(out)
+	}
+	return out
+}
+
+// strs reads a set's elements from an output, sorted.
+func strs(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []string:
+		out = slices.Clone(x)
+	case []any:
+		for _, e := range x {
+			out = append(out, e.(string))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // apply runs op on s. For an op with a known output it reports whether the
 // output is what the specification returns; an info op (known=false)
@@ -81,6 +110,14 @@ func (s bfState) apply(o *genOp, known bool, fresh int64) (bfState, bool) {
 		return n, true
 	case "read":
 		return n, strconv.Itoa(o.val) == n.value
+	case "add_element":
+		n.elems = n.withElem(o.in["element"].(string))
+		return n, true
+	case "add_read":
+		n.elems = n.withElem(o.in["element"].(string))
+		return n, !known || slices.Equal(strs(o.out["elements"]), n.elems)
+	case "read_set":
+		return n, slices.Equal(strs(o.out["elements"]), n.elems)
 	}
 	panic(o.f)
 }
@@ -163,6 +200,16 @@ var families = []family{
 			return "write", map[string]any{"value": spell(r, 1+r.IntN(len(spellings)-1))}
 		}
 		return "read", map[string]any{}
+	}},
+	{"set", bfState{}, func(r *rand.Rand) (string, map[string]any) {
+		e := []string{"a", "b", "c"}[r.IntN(3)]
+		switch r.IntN(3) {
+		case 0:
+			return "add_element", map[string]any{"element": e}
+		case 1:
+			return "add_read", map[string]any{"element": e}
+		}
+		return "read_set", map[string]any{}
 	}},
 }
 
@@ -269,8 +316,12 @@ func (fam family) outputOf(r *rand.Rand, s bfState, o *genOp, nextID *int64) map
 			ids = append(ids, id)
 		}
 		return map[string]any{"ids": ids}
-	case "issue_code", "write":
+	case "issue_code", "write", "add_element":
 		return map[string]any{}
+	case "add_read":
+		return map[string]any{"elements": s.withElem(o.in["element"].(string))}
+	case "read_set":
+		return map[string]any{"elements": append([]string{}, s.elems...)}
 	case "verify_code":
 		return map[string]any{"valid": s.issued && !s.used}
 	case "read_code":
@@ -305,6 +356,14 @@ func corrupt(r *rand.Rand, ops []*genOp) {
 	case "read":
 		o.val = r.IntN(len(spellings))
 		o.out = map[string]any{"value": spell(r, o.val)}
+	case "read_set", "add_read":
+		es := []string{}
+		for _, e := range []string{"a", "b", "c"} {
+			if r.IntN(2) == 0 {
+				es = append(es, e)
+			}
+		}
+		o.out = map[string]any{"elements": es}
 	}
 }
 

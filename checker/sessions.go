@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/d1check/d1check/checker/model"
+	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
 )
 
@@ -62,13 +63,16 @@ func keyOf(o *Op) partitionKey { return partitionKey{o.Model(), o.Variant, o.Key
 type seen struct {
 	present, issued, used, value *Op
 	floor                        *Op // versioned: the op that showed the newest version
+	// set: each element the session added or saw, with the op that
+	// established it.
+	elements map[string]*Op
 }
 
 func own(k *Op) bool {
 	switch k.In.Action {
 	case model.GetOrCreate:
 		return k.Out.Created
-	case model.Issue, model.Verify, model.Write, model.Advance:
+	case model.Issue, model.Verify, model.Write, model.Advance, model.SetAdd, model.SetAddRead:
 		return true
 	}
 	return false
@@ -98,6 +102,18 @@ func learn(s *seen, k *Op) {
 	case model.Advance, model.Observe:
 		if s.floor == nil || floorOf(k) > floorOf(s.floor) {
 			s.floor = k
+		}
+	case model.SetAdd, model.SetRead, model.SetAddRead:
+		if s.elements == nil {
+			s.elements = map[string]*Op{}
+		}
+		for _, e := range k.Out.Elements {
+			if s.elements[e] == nil {
+				s.elements[e] = k
+			}
+		}
+		if k.In.Action != model.SetRead {
+			s.elements[k.In.Value] = k // the session's own add wins: read-your-writes
 		}
 	}
 }
@@ -157,6 +173,17 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 	case model.Observe:
 		if s.floor != nil && wentBelow(r, floorOf(s.floor)) {
 			return s.floor, "read " + r.spec.noun + " " + r.Key + " at " + versionRead(r)
+		}
+	case model.SetRead, model.SetAddRead:
+		missed := make([]string, 0, len(s.elements))
+		for e := range s.elements {
+			if !shows(r, e) {
+				missed = append(missed, e)
+			}
+		}
+		if len(missed) > 0 {
+			slices.Sort(missed)
+			return s.elements[missed[0]], fmt.Sprintf("returned %s for %s, without %s", showSet(r.Out.Elements), r.Key, missed[0])
 		}
 	}
 	return nil, ""
@@ -233,6 +260,14 @@ func sessionAnomaly(k, r *Op, what string, ci *CommitIndex) Anomaly {
 	if own(k) {
 		kind, guarantee = ReadYourWrites, "read-your-writes"
 	}
+	if why, broken := chainBroken(k, r); broken {
+		return Anomaly{
+			Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameApplication,
+			Variant: r.Variant, Key: r.Key, Session: r.Session, subject: r.Complete,
+			Explanation: fmt.Sprintf("%s in session %s %s at %s although the same browser's %s had %s at %s; D1 kept its promise, the app broke the bookmark chain: %s%s",
+				r.name(), r.Session, what, ms(r.Return), k.name(), established(k), ms(k.Return), why, ci.served(r)),
+		}
+	}
 	return Anomaly{
 		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameOf(kind, CheckSessionGuarantees),
 		Variant: r.Variant, Key: r.Key, Session: r.Session, subject: r.Complete,
@@ -265,6 +300,52 @@ func established(k *Op) string {
 		return fmt.Sprintf("written version %d", k.In.Version)
 	case model.Observe:
 		return "read " + versionRead(k)
+	case model.SetAdd:
+		return "added " + k.In.Value
+	case model.SetRead:
+		return "read " + showSet(k.Out.Elements)
+	case model.SetAddRead:
+		return "added " + k.In.Value + " and read " + showSet(k.Out.Elements)
 	}
 	return "completed"
+}
+
+// chainBroken decides blame in app mode, from the bookmarks the browser
+// really held: a read that misses what the session learnt from k is D1's
+// fault only if the bookmark r sent was at least the one k's response
+// handed back. If k's response handed none back, or r went out with an
+// older one, D1 was never asked for k's state: the app broke the chain,
+// and the sentence names the route that dropped the bookmark.
+func chainBroken(k, r *Op) (string, bool) {
+	if k.HTTP == nil || r.HTTP == nil {
+		return "", false
+	}
+	got, sent := k.HTTP.BookmarkReceived, r.HTTP.BookmarkSent
+	switch {
+	case got == "":
+		return fmt.Sprintf("the response of %s %s (route %s) carried no bookmark, so the browser's next requests could not ask for what it wrote; your code is wrong: answer with session.getBookmark()",
+			k.HTTP.Method, k.HTTP.Path, k.HTTP.Route), true
+	case sent == "" || d1.CompareBookmarks(sent, got) < 0:
+		return fmt.Sprintf("%s went out with bookmark %s, older than the %s that %s's response handed back; your code is wrong: route %s lost the newer bookmark",
+			r.name(), orNone(sent), shortBookmark(got), k.name(), r.HTTP.Route), true
+	}
+	// The browser sent the bookmark; the database's trace says whether
+	// the handler passed it on to D1.
+	if r.HTTP.TraceJoin != "" && len(r.Trace) > 0 {
+		if in := r.Trace[0].BookmarkIn; !wellFormed(in) || bookmarkBefore(in, got) {
+			return fmt.Sprintf("the browser sent bookmark %s, but route %s (%s %s) opened its D1 session with %s; your code is wrong: open the session with the bookmark the request carries",
+				shortBookmark(sent), r.HTTP.Route, r.HTTP.Method, r.HTTP.Path, orNone(in)), true
+		}
+	}
+	return "", false
+}
+
+func orNone(b string) string {
+	switch {
+	case b == "":
+		return "none"
+	case !wellFormed(b):
+		return "'" + b + "'"
+	}
+	return shortBookmark(b)
 }

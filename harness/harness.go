@@ -86,10 +86,6 @@ func names[T ~string](xs []T) []string {
 // failure of the harness or the target.
 func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
 	run := Run{Scenario: s}
-	w, err := workloads.Lookup(s.Workload)
-	if err != nil {
-		return run, &ConfigError{err}
-	}
 	nem, err := newNemesis(s)
 	if err != nil {
 		return run, err
@@ -98,29 +94,39 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if nem != nil {
 		hooks = nem.Hooks(hooks)
 	}
-	if s.Target.Kind == scenarios.TargetWorkerd && opts.Trace == nil {
+	if (s.Target.Kind == scenarios.TargetWorkerd || s.Target.Kind == scenarios.TargetApp) && opts.Trace == nil {
 		opts.Trace = server.NewTrace(0)
 	}
-	target, emu, closeTarget, err := openTarget(ctx, s, hooks, opts)
+	t, err := openTarget(ctx, s, hooks, opts)
 	if err != nil {
 		return run, err
 	}
 	closed := false
 	defer func() {
 		if !closed {
-			closeTarget()
+			t.close()
 		}
 	}()
+	w, err := t.workload(s)
+	if err != nil {
+		return run, err
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return run, err
 	}
 	run.HistoryPath = filepath.Join(dir, "history.jsonl")
-	if err := record(ctx, s, w, target, fault{nem, emu}, run.HistoryPath, opts); err != nil {
+	if err := t.setup(ctx); err != nil {
+		return run, err
+	}
+	// The history's clock starts here, so that the server's trace (on the
+	// wall clock) can be joined to its ops.
+	epoch := time.Now()
+	if err := record(ctx, s, w, t.db, fault{nem, t.emu}, run.HistoryPath, opts, epoch); err != nil {
 		return run, err
 	}
 	closed = true
-	if err := closeTarget(); err != nil {
+	if err := t.close(); err != nil {
 		return run, err
 	}
 	if opts.Trace != nil {
@@ -133,6 +139,12 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 		return run, fmt.Errorf("re-reading the history just written: %w", err)
 	}
 	run.History = h
+	if err := t.routesAnswered(h); err != nil {
+		return run, err
+	}
+	if err := t.joinTrace(h, run.HistoryPath, epoch, opts.Trace); err != nil {
+		return run, err
+	}
 	run.Result, err = checker.Check(h, opts.Check)
 	if err != nil {
 		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)
@@ -148,7 +160,7 @@ type fault struct {
 }
 
 // record drives the traffic, and the faults, into path.
-func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options) error {
+func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, target runner.Target, f fault, path string, opts Options, epoch time.Time) error {
 	file, err := os.Create(path)
 	if err != nil {
 		return err
@@ -160,6 +172,7 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 	}
 	cfg := runnerConfig(s, w, target, hw)
 	cfg.Progress = opts.Progress
+	cfg.Epoch = epoch
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
 	}

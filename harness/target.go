@@ -32,7 +32,7 @@ type TargetError struct{ Err error }
 func (e *TargetError) Error() string { return e.Err.Error() }
 func (e *TargetError) Unwrap() error { return e.Err }
 
-// openTarget builds the scenario's database and checks it answers, so that
+// openDatabase builds the scenario's database and checks it answers, so that
 // a run that cannot reach the database fails before traffic instead of
 // recording a history of failures (which could never be called valid, but
 // would waste the run).
@@ -40,7 +40,7 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // hooks are installed in an embedded emulator (the nemesis's); the
 // emulator is returned too, nil for other targets, for the nemesis to act
 // on.
-func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, opts Options) (runner.Target, *emulator.Emulator, func() error, error) {
+func openDatabase(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, opts Options) (runner.Target, *emulator.Emulator, func() error, error) {
 	switch s.Target.Kind {
 	case scenarios.TargetWorkerd:
 		return openWorkerd(ctx, s, hooks, opts)

@@ -60,9 +60,38 @@ type Event struct {
 	// Time is nanoseconds since the run started, on one monotonic clock.
 	Time  int64       `json:"time"`
 	Trace []Statement `json:"trace,omitempty"`
+	// HTTP is the request an op of an HTTP workload sent to the
+	// application (completions only): the route, the status, and the
+	// bookmarks the browser-like client sent and received, which is what
+	// blame in app mode follows.
+	HTTP *HTTP `json:"http,omitempty"`
 	// Line is the 1-based line the event was read from (0 when it was not
 	// read from a file), so that errors about an event can name its line.
 	Line int `json:"-"`
+}
+
+// HTTP is one request to the application under test.
+type HTTP struct {
+	// Route is the scenario op's name; Method and Path the request sent.
+	Route  string `json:"route"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Region string `json:"region,omitempty"` // the socket (edge location) the client used
+	// Status is the response's status; 0 when no response came back.
+	Status int `json:"status,omitempty"`
+	// BookmarkSent is the bookmark the client sent (header or cookie), ""
+	// for none; BookmarkReceived the one the response carried, "" for none.
+	BookmarkSent     string `json:"bookmark_sent,omitempty"`
+	BookmarkReceived string `json:"bookmark_received,omitempty"`
+	// Mismatch says why the response did not match the scenario's mapping
+	// (a missing JSON path, a wrong type); the op is then a fail.
+	Mismatch string `json:"mismatch,omitempty"`
+	// TraceJoin says how sure the op's trace (the queries the app made
+	// while serving it, from the database's own trace) is: "exact" (no
+	// other request at the same region overlapped), "bookmark" (told apart
+	// by their bookmarks) or "ambiguous" (no trace attached); empty when no
+	// trace was joined.
+	TraceJoin string `json:"trace_join,omitempty"`
 }
 
 // Statement is one query an operation sent, as its trace records it.

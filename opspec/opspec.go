@@ -55,9 +55,17 @@ const (
 	Observe Shape = "observe" // {…} -> the version seen
 )
 
+// Grow-only set: elements added, never removed (an app's list of orders or
+// uploads).
+const (
+	SetAdd     Shape = "set-add"      // {element} -> {}
+	SetRead    Shape = "set-read"     // {} -> {elements}
+	SetAddRead Shape = "set-add-read" // {element} -> {elements}: a request that adds and lists
+)
+
 // Shapes lists every shape, for the checker's test that it decodes each.
 var Shapes = []Shape{GetOrCreate, Get, List, Issue, Verify, ReadCode, Write, Read, Login, Logout, ReadSession,
-	Refresh, ReadToken, Advance, Observe}
+	Refresh, ReadToken, Advance, Observe, SetAdd, SetRead, SetAddRead}
 
 // Op is one op: its name, how the checker reads it, and what its key
 // names in a sentence ("email", "code", "folder").
@@ -79,16 +87,20 @@ type Workload struct {
 // the two read-then-write patterns it singles out. Reports keep this order.
 var Workloads = []Workload{Auth, Catalog, CDN, DomainSearch, Users, MagicCodes}
 
-// Register is no workload's: the plain register ops a hand-written
-// history may use.
-var Register = Workload{Name: "", Ops: []Op{{"write", Write, "entity"}, {"read", Read, "entity"}}}
+// Generic ops belong to no Go workload: a plain register and a grow-only
+// set, which hand-written histories and the HTTP app workload (whose
+// declaration, in httpspec, maps an app's requests onto models) record.
+var Generic = Workload{Name: "", Ops: []Op{
+	{FWrite, Write, "entity"}, {FRead, Read, "entity"},
+	{FAddElement, SetAdd, "set"}, {FReadSet, SetRead, "set"}, {FAddRead, SetAddRead, "set"},
+}}
 
 // All is every declared op, each name once (two workloads may share an op,
 // as auth and magic-codes share issue_code).
 func All() []Op {
 	var out []Op
 	seen := map[string]bool{}
-	for _, w := range append(Workloads[:len(Workloads):len(Workloads)], Register) {
+	for _, w := range append(Workloads[:len(Workloads):len(Workloads)], Generic) {
 		for _, o := range w.Ops {
 			if !seen[o.F] {
 				seen[o.F] = true

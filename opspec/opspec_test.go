@@ -11,7 +11,7 @@ import (
 func TestDeclarationsAgree(t *testing.T) {
 	byF := map[string]Op{}
 	names := map[string]bool{}
-	for _, w := range append(slices.Clone(Workloads), Register) {
+	for _, w := range append(slices.Clone(Workloads), Generic) {
 		if names[w.Name] {
 			t.Errorf("workload %q declared twice", w.Name)
 		}

@@ -40,6 +40,13 @@ const (
 	FGetResults = "get_results"
 	FSetConfig  = "set_config"
 	FGetConfig  = "get_config"
+
+	// Generic: a register and a grow-only set.
+	FWrite      = "write"
+	FRead       = "read"
+	FAddElement = "add_element"
+	FReadSet    = "read_set"
+	FAddRead    = "add_read"
 )
 
 var issueCode = Op{FIssueCode, Issue, "code"}

@@ -67,9 +67,15 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 	kinds := kindBlames{}
 	for _, sc := range s.Scenarios {
 		if len(sc.Anomalies) == 0 {
+			if sc.HTTP != nil {
+				fmt.Fprintf(b, "### %s\n\n%s", mdText(sc.Name), sc.HTTP.markdown())
+			}
 			continue
 		}
 		fmt.Fprintf(b, "### %s\n\n", mdText(sc.Name))
+		if sc.HTTP != nil {
+			b.WriteString(sc.HTTP.markdown())
+		}
 		if !sc.ExpectationMet {
 			fmt.Fprintf(b, "**Expectation not met:** %s\n\n", mdText(sc.Expectation))
 		}

@@ -88,6 +88,8 @@ type SummaryScenario struct {
 	Anomalies      []SummaryAnomaly      `json:"anomalies"`
 	AnomalyKinds   []string              `json:"anomaly_kinds"`
 	Counts         Counts                `json:"counts"`
+	// HTTP is an app run's requests per route (http workloads only).
+	HTTP *SummaryHTTP `json:"http,omitempty"`
 }
 
 // SummaryExpect is a scenario's expect.
@@ -154,6 +156,7 @@ func summaryScenario(run Run, i int, st *stats) SummaryScenario {
 	if sc.Checks == nil {
 		sc.Checks = []checker.CheckResult{}
 	}
+	sc.HTTP = httpSummary(run.History)
 	if s := run.Scenario; s != nil {
 		sc.File = s.File
 	}

@@ -99,7 +99,7 @@ func (c *client) do(ctx context.Context, n int, op workloads.Op) error {
 	if err := c.rec.append(ev); err != nil {
 		return err
 	}
-	env := &workloads.Env{DB: c.db, Bookmark: c.bookmark}
+	env := &workloads.Env{DB: c.db, Bookmark: c.bookmark, Client: c.id, Region: c.region}
 	done, err := execute(ctx, c.w, c.rec, env, c.variant, op, ev)
 	if err != nil {
 		return err
@@ -125,6 +125,7 @@ func execute(ctx context.Context, w workloads.Workload, rec *recorder, env *work
 	if rec.w != nil {
 		done.Trace = rec.statements(tr.Entries())
 	}
+	done.HTTP = env.HTTP
 	if opErr != nil {
 		done.Error = opErr.Error()
 	} else {

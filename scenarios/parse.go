@@ -58,7 +58,7 @@ type raw struct {
 	Name      string   `yaml:"name"`
 	Workload  string   `yaml:"workload"`
 	Variants  []string `yaml:"variants"`
-	Bookmarks string   `yaml:"bookmarks"`
+	Bookmarks any      `yaml:"bookmarks"` // "none" | "carry" | {header: X} | {cookie: X}
 	Clients   *int     `yaml:"clients"`
 	Ops       *int     `yaml:"ops"`
 	Duration  string   `yaml:"duration"`
@@ -70,6 +70,7 @@ type raw struct {
 	Target *struct {
 		Kind        string `yaml:"kind"`
 		URL         string `yaml:"url"`
+		Dir         string `yaml:"dir"`
 		Replication *struct {
 			Lag     *rawLag            `yaml:"lag"`
 			Regions map[string]*rawLag `yaml:"regions"`
@@ -85,7 +86,11 @@ type raw struct {
 		Delay    string `yaml:"delay"`
 		Snapshot int    `yaml:"snapshot"`
 	} `yaml:"faults"`
-	Seed   *int64 `yaml:"seed"`
+	Seed *int64 `yaml:"seed"`
+	// An http workload's declarations (see http.go).
+	Routes map[string]*rawRoute `yaml:"routes"`
+	Mix    map[string]int       `yaml:"mix"`
+	Setup  []*rawRequest        `yaml:"setup"`
 	Expect *struct {
 		Verdict   string   `yaml:"verdict"`
 		Anomalies []string `yaml:"anomalies"`
@@ -221,7 +226,7 @@ func (v *validator) oneOf(field, got string, allowed []string) {
 }
 
 func (v *validator) build(r *raw, cat Catalog) *Scenario {
-	s := &Scenario{Name: r.Name, Workload: r.Workload, Variants: r.Variants, Bookmarks: r.Bookmarks,
+	s := &Scenario{Name: r.Name, Workload: r.Workload, Variants: r.Variants,
 		Clients: DefaultClients, Seed: DefaultSeed, Keys: Keys{Count: DefaultKeys, Hot: DefaultHot, HotKeys: DefaultHotKeys}}
 	if s.Name == "" {
 		v.fail("name", "missing: every scenario needs a name")
@@ -231,7 +236,13 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	if s.Workload == "" {
 		v.fail("workload", "missing: name the workload to run (d1check scenarios lists them)")
 	}
-	if cat != nil && s.Workload != "" {
+	http := s.Workload == HTTPWorkload
+	if http {
+		v.http(r, s)
+	} else {
+		v.notHTTP(r, s)
+	}
+	if cat != nil && s.Workload != "" && !http {
 		known, ok := cat.Variants(s.Workload)
 		if !ok {
 			v.fail("workload", "unknown workload %q", s.Workload)
@@ -250,10 +261,6 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 			v.fail(fmt.Sprintf("variants[%d]", i), "variant %q is listed twice", vr)
 		}
 	}
-	if s.Bookmarks == "" {
-		s.Bookmarks = DefaultBookmarks
-	}
-	v.oneOf("bookmarks", s.Bookmarks, []string{"none", "carry"})
 	if r.Clients != nil {
 		s.Clients = *r.Clients
 		if s.Clients < 1 || s.Clients > 10000 {
@@ -299,6 +306,7 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		}
 		v.oneOf("target.kind", s.Target.Kind, TargetKinds)
 		s.Target.URL = t.URL
+		v.targetDir(s, t.Dir)
 		if !Emulated(s.Target.Kind) && t.URL == "" {
 			v.fail("target.url", "a %s target needs a url", s.Target.Kind)
 		}

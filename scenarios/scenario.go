@@ -13,6 +13,8 @@ package scenarios
 import (
 	"fmt"
 	"time"
+
+	"github.com/d1check/d1check/httpspec"
 )
 
 // Scenario is one parsed, validated scenario file.
@@ -20,7 +22,7 @@ type Scenario struct {
 	Name      string   `json:"name"`
 	Workload  string   `json:"workload"`
 	Variants  []string `json:"variants"`
-	Bookmarks string   `json:"bookmarks"` // "none" | "carry"
+	Bookmarks string   `json:"bookmarks"` // "none" | "carry" (an http workload: carry when it has a header or cookie)
 	Clients   int      `json:"clients"`
 	// Exactly one of Ops and Duration is set.
 	Ops      int           `json:"ops,omitempty"`
@@ -30,6 +32,8 @@ type Scenario struct {
 	Faults   []Fault       `json:"faults,omitempty"`
 	Seed     int64         `json:"seed"`
 	Expect   *Expect       `json:"expect,omitempty"`
+	// HTTP is the declared traffic of an http workload (Workload "http").
+	HTTP *httpspec.Spec `json:"http,omitempty"`
 	// File is where the scenario was read from ("builtin:gate/users-atomic.yaml"
 	// for an embedded one).
 	File string `json:"file"`
@@ -45,8 +49,11 @@ type Keys struct {
 
 // Target is where the traffic goes.
 type Target struct {
-	Kind        string      `json:"kind"` // one of TargetKinds
-	URL         string      `json:"url,omitempty"`
+	Kind string `json:"kind"` // one of TargetKinds
+	URL  string `json:"url,omitempty"`
+	// Dir is an app target's wrangler project, resolved against the
+	// scenario file's directory.
+	Dir         string      `json:"dir,omitempty"`
 	Replication Replication `json:"replication"`
 	// RoundTrip is the emulator's network time per query between the
 	// Worker and the database (a Lag form). Real queries cross a network,
@@ -119,20 +126,26 @@ const (
 	TargetWorkerd  = "workerd"  // the driver Worker on workerd over the embedded emulator
 	TargetWorker   = "worker"   // a driver Worker at a URL
 	TargetREST     = "rest"     // the D1 REST API at a URL
+	TargetApp      = "app"      // the team's own wrangler project on workerd over the embedded emulator
 )
 
 // TargetKinds lists the target kinds.
-var TargetKinds = []string{TargetEmulator, TargetWorkerd, TargetWorker, TargetREST}
+var TargetKinds = []string{TargetEmulator, TargetWorkerd, TargetWorker, TargetREST, TargetApp}
 
 // Emulated reports whether a target of kind is backed by d1check's own
 // emulator, whose replication lag, round trip and faults a scenario sets.
-func Emulated(kind string) bool { return kind == TargetEmulator || kind == TargetWorkerd }
+func Emulated(kind string) bool {
+	return kind == TargetEmulator || kind == TargetWorkerd || kind == TargetApp
+}
 
 // OverrideTarget runs s on kind instead of its own target (`--target`):
 // an emulated scenario may run on either emulated kind, keeping its lag,
 // round trip and faults; a scenario written for a URL stays on it.
 func (s *Scenario) OverrideTarget(kind string) error {
-	if !Emulated(kind) {
+	if s.Target.Kind == TargetApp || s.HTTP != nil {
+		return fmt.Errorf("%s: --target %s: the scenario runs the app in %s; its target stays the app", s.File, kind, s.Target.Dir)
+	}
+	if !Emulated(kind) || kind == TargetApp {
 		return fmt.Errorf("--target %q: want %s or %s (a worker or rest target needs a url: write it in the scenario)", kind, TargetEmulator, TargetWorkerd)
 	}
 	if !Emulated(s.Target.Kind) {

@@ -4,6 +4,7 @@
 #   D1CHECK_SKIP_WORKER=1 ...    skip the workerd integration (needs Node 22 + wrangler, installed by it)
 #   D1CHECK_SKIP_WORKERD=1 ...   skip the workerd target (the real binding over the emulator; installs workerd)
 #   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test
+#   D1CHECK_SKIP_APP=1 ...       skip gating the example app on workerd (scripts/test-app.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -38,5 +39,9 @@ fi
 if [ -x scripts/test-workerd.sh ] && [ -z "${D1CHECK_SKIP_WORKERD:-}" ]; then
 	echo "== workerd target (the real binding over the emulator)"
 	scripts/test-workerd.sh
+fi
+if [ -x scripts/test-app.sh ] && [ -z "${D1CHECK_SKIP_APP:-}" ]; then
+	echo "== the example app on workerd"
+	scripts/test-app.sh
 fi
 echo "== all tests passed"

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/history"
 )
 
 // Env is what one request's handler sees: env.DB, and the bookmark the
@@ -19,8 +20,20 @@ type Env struct {
 	// Bookmark is the bookmark carried in from the client's previous
 	// response (bookmark policy "carry"), or "" (policy "none").
 	Bookmark string
+	// Client and Region say who sends the request and from where (the
+	// HTTP workload sends it to that region's socket of the app).
+	Client int
+	Region string
+	// HTTP is set by a workload that sent an HTTP request, for the
+	// history's completion event.
+	HTTP     *history.HTTP
 	opened   []*d1.Session
+	received string
 }
+
+// Respond records a bookmark the response handed back (an HTTP
+// workload's app): the client keeps it if it is newer than what it had.
+func (e *Env) Respond(bookmark string) { e.received = bookmark }
 
 // Session opens the template's session: withSession(bookmark ??
 // 'first-unconstrained'). This is what "use withSession() for the request"
@@ -55,12 +68,16 @@ func (e *Env) track(s *d1.Session) *d1.Session {
 	return s
 }
 
-// ResponseBookmark is the bookmark the handler would send back:
+// ResponseBookmark is the bookmark the client holds after the response:
+// for a Go workload, the one the handler would send back:
 // the newest getBookmark() of the sessions it opened, or the bookmark it
 // was sent when it opened none that has one (a plain env.DB handler
 // leaves the client's bookmark as it was).
 func (e *Env) ResponseBookmark() string {
 	out := e.Bookmark
+	if b := e.received; b != "" && (out == "" || d1.CompareBookmarks(out, b) < 0) {
+		out = b
+	}
 	for _, s := range e.opened {
 		if b, ok := s.Bookmark(); ok && (out == "" || d1.CompareBookmarks(out, b) < 0) {
 			out = b

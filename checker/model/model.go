@@ -16,6 +16,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/anishathalye/porcupine"
 )
@@ -36,10 +37,13 @@ const (
 	// VersionedKind is an entity whose writes carry increasing versions,
 	// read with lag allowed but never backwards.
 	VersionedKind
+	// SetKind is a grow-only set: elements are added, never removed, and
+	// a read returns them all (a user's orders, a list of uploads).
+	SetKind
 )
 
 // Kinds lists every model, in a fixed order.
-var Kinds = []Kind{CreateOnce, SingleUse, Register, CompareAndSet, VersionedKind}
+var Kinds = []Kind{CreateOnce, SingleUse, Register, CompareAndSet, VersionedKind, SetKind}
 
 func (k Kind) String() string {
 	switch k {
@@ -53,6 +57,8 @@ func (k Kind) String() string {
 		return "compare-and-set"
 	case VersionedKind:
 		return "versioned"
+	case SetKind:
+		return "set"
 	}
 	return fmt.Sprintf("model(%d)", uint8(k))
 }
@@ -74,6 +80,9 @@ const (
 	ReadToken                     // compare-and-set: final read of the token (Output.Old)
 	Advance                       // versioned: write version Input.Version
 	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi]
+	SetAdd                        // set: add the element Input.Value
+	SetRead                       // set: read every element (Output.Elements)
+	SetAddRead                    // set: add Input.Value, then read every element, in one request
 )
 
 // Kind is the model an action belongs to.
@@ -89,6 +98,8 @@ func (a Action) Kind() Kind {
 		return CompareAndSet
 	case Advance, Observe:
 		return VersionedKind
+	case SetAdd, SetRead, SetAddRead:
+		return SetKind
 	}
 	return 0
 }
@@ -98,7 +109,7 @@ func (a Action) Kind() Kind {
 // output), which is why the checker can leave it out.
 func (a Action) ReadOnly() bool {
 	switch a {
-	case Get, List, ReadCode, Read, ReadToken, Observe:
+	case Get, List, ReadCode, Read, ReadToken, Observe, SetRead:
 		return true
 	}
 	return false
@@ -130,6 +141,12 @@ func (a Action) String() string {
 		return "advance"
 	case Observe:
 		return "observe"
+	case SetAdd:
+		return "add"
+	case SetRead:
+		return "read_set"
+	case SetAddRead:
+		return "add_read"
 	}
 	return fmt.Sprintf("action(%d)", uint8(a))
 }
@@ -165,6 +182,8 @@ type Output struct {
 	// every version up to 2^63-1 is expressible; Hi is NoBound when the
 	// read bounds it only from below.
 	Lo, Hi int64
+	// SetRead, SetAddRead: every element the read returned.
+	Elements []string
 }
 
 // Spec is one model as pure functions on its state.
@@ -198,6 +217,8 @@ func For(k Kind) Spec {
 		return compareAndSet
 	case VersionedKind:
 		return versioned
+	case SetKind:
+		return set
 	}
 	panic(fmt.Sprintf("model.For(%v): no such model", k))
 }
@@ -284,6 +305,8 @@ func describeOperation(in, out any) string {
 		res = fmt.Sprintf("v%d", o.Lo)
 	case i.Action == Observe:
 		res = fmt.Sprintf("v in [%d,%d]", o.Lo, o.Hi)
+	case i.Action == SetRead || i.Action == SetAddRead:
+		res = "{" + strings.Join(o.Elements, ", ") + "}"
 	default:
 		res = "ok"
 	}
@@ -294,6 +317,8 @@ func describeOperation(in, out any) string {
 		return fmt.Sprintf("refresh(%q) -> %s", i.Value, res)
 	case Advance:
 		return fmt.Sprintf("advance(v%d) -> %s", i.Version, res)
+	case SetAdd, SetAddRead:
+		return fmt.Sprintf("%s(%s) -> %s", i.Action, i.Value, res)
 	}
 	return fmt.Sprintf("%s() -> %s", i.Action, res)
 }

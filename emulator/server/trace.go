@@ -43,7 +43,10 @@ type TraceEntry struct {
 	Position uint64   `json:"position,omitempty"`
 	Batch    bool     `json:"batch,omitempty"`
 	SQL      []string `json:"sql"`
-	Error    string   `json:"error,omitempty"`
+	// Params are each statement's bound parameters: an app run tells
+	// overlapping requests' queries apart by the entity they name.
+	Params [][]any `json:"params,omitempty"`
+	Error  string  `json:"error,omitempty"`
 }
 
 // Trace collects TraceEntries, at most Max of them (later ones are counted
@@ -129,9 +132,10 @@ func (s *Server) serve(r *http.Request, t d1.Transport, protocol string, req d1.
 	}
 	e := TraceEntry{Start: start, Duration: float64(time.Since(start).Microseconds()) / 1000, Protocol: protocol,
 		Region: r.Header.Get(HeaderRegion), Session: req.Mode == d1.ModeSession, BookmarkIn: req.Bookmark, Batch: req.Batch,
-		SQL: make([]string, len(req.Statements))}
+		SQL: make([]string, len(req.Statements)), Params: make([][]any, len(req.Statements))}
 	for i, q := range req.Statements {
 		e.SQL[i] = q.SQL
+		e.Params[i] = q.Params
 	}
 	if err != nil {
 		e.Error = err.Error()

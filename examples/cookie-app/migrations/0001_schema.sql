@@ -1,0 +1,3 @@
+CREATE TABLE accounts (id INTEGER PRIMARY KEY, handle TEXT NOT NULL UNIQUE);
+CREATE TABLE invites (token TEXT PRIMARY KEY, team TEXT NOT NULL, redeemed_by TEXT);
+CREATE TABLE profiles (handle TEXT PRIMARY KEY, display_name TEXT NOT NULL);

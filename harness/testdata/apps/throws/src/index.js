@@ -1,0 +1,5 @@
+export default {
+  async fetch() {
+    throw new Error('the database is on fire');
+  },
+};
