@@ -12,7 +12,7 @@ import (
 
 // A session row's register value is who is logged in: the user's email
 // when the values carry one (the auth workload's hook reads the user row
-// too), else DESIGN.md's user_id. An email names the user in a way the
+// too), else its user_id. An email names the user in a way the
 // generator knows before the run, which a database-assigned id is not.
 func sessionOwner(x map[string]json.RawMessage) (string, error) {
 	field := "email"

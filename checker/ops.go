@@ -100,12 +100,6 @@ func (o *Op) Model() model.Kind { return o.In.Action.Kind() }
 // trusted.
 func (o *Op) known() bool { return o.Type == history.OK }
 
-// mayHaveEffect reports whether the op could have changed the state: an ok
-// or info write.
-func (o *Op) mayHaveEffect() bool {
-	return o.Type != history.Fail && !o.In.Action.ReadOnly()
-}
-
 // knownOps lists the ops the checker knows, for error messages.
 func knownOps() string {
 	names := make([]string, 0, len(ops))

@@ -3,6 +3,7 @@ package checker
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,6 +67,9 @@ func TestSummaryShape(t *testing.T) {
 		got.Checks[1].Name != "session-guarantees" || got.Checks[2].Name != "invariants" {
 		t.Fatalf("summary %s", b)
 	}
+	if len(got.Anomalies) != len(res.Anomalies) || len(got.Anomalies) == 0 {
+		t.Fatalf("summary has %d anomalies, the result %d, want the same and some: %s", len(got.Anomalies), len(res.Anomalies), b)
+	}
 	for _, a := range got.Anomalies {
 		if a.Kind == "" || a.Check == "" || a.Explanation == "" || a.Blame == "" || len(a.Events) == 0 {
 			t.Fatalf("incomplete anomaly in %s", b)
@@ -73,17 +77,58 @@ func TestSummaryShape(t *testing.T) {
 	}
 }
 
-// TestMaxAnomalies caps the list, not the count.
+// TestMaxAnomalies caps the list, not the count: with a duplicate create
+// on each of three emails, linearizability and invariants find three
+// anomalies each; a cap of 1 keeps one of each and the counts stay 3.
 func TestMaxAnomalies(t *testing.T) {
-	h, err := history.ReadFile("testdata/users-lost-write.jsonl")
+	h, err := history.ReadFile("testdata/users-duplicate-create.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Check(h, Options{MaxAnomalies: 1})
-	if err != nil {
-		t.Fatal(err)
+	h.Events = onKeys(h.Events, 3)
+	count := func(r *Result, check string) (listed int) {
+		for _, a := range r.Anomalies {
+			if a.Check == check {
+				listed++
+			}
+		}
+		return listed
 	}
-	if len(res.Anomalies) != 2 || res.Checks[0].Anomalies != 1 || res.Checks[2].Anomalies != 1 {
-		t.Fatalf("anomalies %d, checks %+v", len(res.Anomalies), res.Checks)
+	for _, tc := range []struct {
+		max, listed int
+	}{{-1, 3}, {1, 1}, {2, 2}} {
+		res, err := Check(h, Options{MaxAnomalies: tc.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []int{0, 2} {
+			name := res.Checks[c].Name
+			if got := count(res, name); got != tc.listed || res.Checks[c].Anomalies != 3 {
+				t.Errorf("MaxAnomalies %d: %s lists %d anomalies and counts %d, want %d listed and 3 counted",
+					tc.max, name, got, res.Checks[c].Anomalies, tc.listed)
+			}
+		}
 	}
+}
+
+// onKeys repeats evs n times one after the other, each copy on keys,
+// sessions and processes of its own, so that every anomaly of evs is
+// found n times.
+func onKeys(evs []history.Event, n int) []history.Event {
+	var out []history.Event
+	var offset int64
+	for c := 0; c < n; c++ {
+		for _, e := range evs {
+			e.Index = len(out)
+			e.Key = fmt.Sprintf("c%d-%s", c, e.Key)
+			if e.Session != "" {
+				e.Session = fmt.Sprintf("c%d-%s", c, e.Session)
+			}
+			e.Process += c * 1000
+			e.Time += offset
+			out = append(out, e)
+		}
+		offset = out[len(out)-1].Time + 1
+	}
+	return out
 }

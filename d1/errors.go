@@ -39,7 +39,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// The documented transient messages (reference/d1-semantics.md).
+// The documented transient messages (docs/d1-semantics.md#errors).
 var transientMessages = []string{
 	"D1 DB reset because its code was updated.",
 	"Network connection lost.",

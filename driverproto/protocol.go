@@ -2,7 +2,8 @@
 // TypeScript Worker in worker/, or `d1check emulate`) and its Go client
 // exchange. It is defined once here so that the client (targets/worker) and
 // the emulator's server (emulator/server) cannot drift apart, and the Worker
-// mirrors it (worker/src/index.ts).
+// mirrors it (worker/src/index.ts). docs/driver-protocol.md specifies it
+// with examples, which doc_test.go decodes with these types.
 //
 // A request is POST /query with the body
 //

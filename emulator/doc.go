@@ -5,8 +5,7 @@
 // # Shape
 //
 // A primary and one replica in every region of d1.Regions — the primary's
-// region included, as the reference says ("a replica in every region, the
-// primary's included"); so a first-unconstrained client in the primary's
+// region included, as Cloudflare documents (docs/d1-semantics.md); so a first-unconstrained client in the primary's
 // region reads its local replica, not the primary. Each instance is one
 // SQLite connection behind a mutex (in memory, or a file under
 // Config.Dir). It implements d1.Transport: Emulator.Database(region) is

@@ -16,7 +16,7 @@ import (
 //
 //   - SQLITE_DBCONFIG_DQS_DML/DDL: zombiezen turns double-quoted string
 //     literals off when it opens a connection, while D1 accepts
-//     datetime("now") (reference/d1-semantics.md, probed);
+//     datetime("now") (docs/d1-semantics.md#sql, probed);
 //   - SQLITE_DBCONFIG_ENABLE_TRIGGER: sqlite3changeset_apply fires triggers,
 //     so a replica applying the primary's row changes (which already contain
 //     every row the triggers wrote) would run them a second time and diverge.

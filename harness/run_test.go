@@ -51,9 +51,15 @@ func TestExpectation(t *testing.T) {
 			Result: res(checker.Invalid, "duplicate-create", "lost-write")}, false},
 	} {
 		e := Expectation(c.run)
-		if e.Met != c.met || e.Why == "" {
+		// The sentence says which way it went: "… and got it" when met,
+		// "…, got <what differs>" or "… not checked" when not.
+		said := strings.HasSuffix(e.Why, " and got it")
+		if e.Met != c.met || said != c.met || !c.met && !strings.Contains(e.Why, ", got ") && !strings.HasSuffix(e.Why, "not checked") {
 			t.Errorf("%s: met %v (%q), want %v", c.name, e.Met, e.Why, c.met)
 		}
+	}
+	if e := Expectation(Run{Scenario: allow(exp("valid"), "stale-read"), Result: res(checker.Invalid, "stale-read")}); e.Why != "expected valid with no anomalies (may also show stale-read), got verdict invalid" {
+		t.Errorf("why %q: want the verdict named as what differs", e.Why)
 	}
 	e := Expectation(Run{Scenario: allow(exp("invalid", "stale-read", "stale-read"), "lost-update"), Result: res(checker.Invalid, "lost-write")})
 	for _, want := range []string{"missing stale-read", "unexpected lost-write", "invalid with stale-read (may also show lost-update)"} {

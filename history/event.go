@@ -1,6 +1,6 @@
 // Package history holds d1check's record of a run: the event types of the
-// history format (JSON Lines, version 1, see DESIGN.md), a streaming writer
-// and a tolerant reader.
+// history format (JSON Lines, version 1, specified with examples in
+// FORMAT.md), a streaming writer and a tolerant reader.
 //
 // The vocabulary is Jepsen's: every operation is an invoke followed by exactly
 // one completion (ok, fail or info). A history file is the single source of
@@ -50,8 +50,8 @@ type Event struct {
 	Process int    `json:"process"`
 	Session string `json:"session,omitempty"`
 	// Variant names the access pattern (plain, unconstrained, first-primary,
-	// atomic, …) that issued the op. It is an addition to DESIGN.md's example
-	// line: a run may compare several variants, and the reports group by it.
+	// atomic, …) that issued the op: a run may compare several variants,
+	// the checker partitions by it and the reports group by it.
 	Variant string          `json:"variant,omitempty"`
 	F       string          `json:"f"`
 	Key     string          `json:"key,omitempty"`
@@ -94,8 +94,9 @@ type HTTP struct {
 	TraceJoin string `json:"trace_join,omitempty"`
 }
 
-// Statement is one query an operation sent, as its trace records it.
-// Checks never need traces; explanations and diagnostics use them.
+// Statement is one request an operation sent, as its trace records it.
+// Only the bookmark-level session check and the explanations read
+// traces: without them a history is still checked, at the value level.
 type Statement struct {
 	SQL             string `json:"sql"`
 	BookmarkIn      string `json:"bookmark_in,omitempty"`

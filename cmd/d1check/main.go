@@ -50,15 +50,16 @@ replicated emulator by default — records every operation, checks the history f
 linearizability, D1's session guarantees and application invariants, and writes
 an HTML report plus CI outputs (junit.xml, summary.json, summary.md).
 
-Start with:
-  d1check run                         the gate suite on the embedded emulator
+Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
+255 harness or target failure.`,
+		Example: `  d1check run                         the gate suite on the embedded emulator
   d1check run scenarios/demo/users-unconstrained-none.yaml
                                       watch the migration guide's pattern fail
   d1check scenarios                   list the built-in scenarios
-  d1check check out/<run>/history.jsonl   re-check a saved history
-
-Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
-255 harness or target failure.`,
+  d1check check out/<run-id>/users-atomic/history.jsonl
+                                      re-check a saved history: a run writes one
+                                      per scenario, in out/<run-id>/<scenario>/
+                                      (in out/<run-id>/ when one scenario ran)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
@@ -77,8 +78,22 @@ Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
 		newRunCmd(g), newGateCmd(g), newCheckCmd(g), newReportCmd(g),
 		newScenariosCmd(g), newVersionCmd(g), newEmulateCmd(g), newSoakCmd(g), newSelftestCmd(g),
 	)
+	// cobra adds help and completion only inside Execute, after run's
+	// unknown-command check has refused them: added here, they work, and
+	// get examples like every other command.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
+		switch c.Name() {
+		case "help":
+			c.Example = "  d1check help run\n  d1check help soak"
+		case "completion":
+			c.Example = "  source <(d1check completion bash)\n  d1check completion zsh > \"${fpath[1]}/_d1check\""
+			for _, shell := range c.Commands() {
+				shell.Example = "  d1check completion " + shell.Name() + " > d1check-completion." + shell.Name()
+			}
+		}
 	}
 	return root
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/spf13/cobra"
 )
 
 // TestMain lets testscript run the real d1check command: each script's
@@ -94,4 +96,27 @@ func lookPath(ts *testscript.TestScript, name string) string {
 	}
 	ts.Fatalf("exitcode: %s not found in $PATH", name)
 	return ""
+}
+
+// TestEveryCommandHasExamples: the README promises that every command has
+// --help with examples; this walks the whole command tree, cobra's help
+// and completion commands included, and runs each one's --help.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	n := 0
+	walk = func(c *cobra.Command) {
+		n++
+		var out bytes.Buffer
+		args := append(strings.Fields(c.CommandPath())[1:], "--help")
+		if code := run(args, &out, &out); code != 0 || !strings.Contains(out.String(), "\nExamples:\n") {
+			t.Errorf("d1check %s exits %d and shows no examples:\n%s", strings.Join(args, " "), code, out.String())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot(io.Discard, io.Discard))
+	if n < 15 {
+		t.Fatalf("walked %d commands", n)
+	}
 }

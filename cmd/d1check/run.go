@@ -76,6 +76,9 @@ verdict and set of anomaly kinds match its expect block; a scenario without an
 expect block must be valid. No argument runs the built-in gate suite.
 
 When $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.`,
+		Example: `  d1check gate                        the gate suite: every correct pattern stays valid
+  d1check gate demo                   every guide pattern fails exactly as it expects
+  d1check gate scenarios/gate/ my-scenarios/ --out out/ci`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep, dir, err := runSuite(cmd, g, f, args, "gate")
 			if err != nil {

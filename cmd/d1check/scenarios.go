@@ -18,6 +18,8 @@ func newScenariosCmd(g *globals) *cobra.Command {
 expected valid; demo: the migration guide's patterns, expected to fail) and the
 workloads with their variants. With a name such as demo/users-unconstrained-none.yaml,
 print that scenario's YAML: a starting point for your own.`,
+		Example: `  d1check scenarios
+  d1check scenarios demo/users-unconstrained-none.yaml > my-scenario.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -10,9 +10,10 @@ import (
 
 func newVersionCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print d1check's version and the history format it writes",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print d1check's version and the history format it writes",
+		Example: "  d1check version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := "(devel)"
 			if bi, ok := debug.ReadBuildInfo(); ok {

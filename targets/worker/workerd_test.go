@@ -101,7 +101,7 @@ func TestWorkerdBookmarks(t *testing.T) {
 	}
 }
 
-// workerd's error strings are D1's (reference/d1-semantics.md), and the
+// workerd's error strings are D1's (docs/d1-semantics.md#errors), and the
 // emulator's are the same for the same statements.
 func TestWorkerdErrorStrings(t *testing.T) {
 	db := workerd(t).Database()

@@ -114,9 +114,6 @@ func (t *Target) Database(region string) (*d1.Database, error) {
 	return c.Database(), nil
 }
 
-// URL is the base URL of region's socket.
-func (t *Target) URL(region string) string { return t.proc.URL(region) }
-
 // Process is the workerd process.
 func (t *Target) Process() *wd.Process { return t.proc }
 

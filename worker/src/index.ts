@@ -1,7 +1,8 @@
-// d1check's driver Worker: serves the driver protocol (DESIGN.md,
-// driverproto) over the D1 binding, so that d1check's Go client
-// drives real D1 sessions — on local workerd (`wrangler dev --local`) or on
-// Cloudflare — exactly as it drives the emulator.
+// d1check's driver Worker: serves the driver protocol
+// (docs/driver-protocol.md, driverproto/) over the D1 binding, so that
+// d1check's Go client drives real D1 sessions — on local workerd
+// (`wrangler dev --local`) or on Cloudflare — exactly as it drives the
+// emulator.
 //
 //   POST /query   body {"statements":[{"sql","params"}],"batch":bool,"mode":"session"|"plain"}
 //                 header x-d1-bookmark: the session's constraint or bookmark

@@ -14,7 +14,8 @@ import (
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload; opspec declares them and the model each maps to.
+// The ops of this workload; opspec declares them and the model each maps
+// to (history/FORMAT.md's op tables).
 const (
 	FIssue  = opspec.FIssueCode  // {email, code} -> {}
 	FVerify = opspec.FVerifyCode // {email, code} -> {valid}

@@ -26,6 +26,9 @@ func TestGeneratorDeterministic(t *testing.T) {
 
 // TestHotEmailsRace: in a generation, several clients try to create the
 // same new hot email: the first-time race the workload exists to provoke.
+// Half the ops are hot (histtest.GenConfig) over two hot emails per
+// generation of hotPeriod ops, so 200 ops of a client meet about n/hotPeriod
+// generations: far more than n/hotPeriod/2 hot emails must be created.
 func TestHotEmailsRace(t *testing.T) {
 	const peers, n = 8, 200
 	creators := map[string]map[int]bool{} // hot email -> clients creating it
@@ -38,6 +41,9 @@ func TestHotEmailsRace(t *testing.T) {
 				creators[op.Key][c] = true
 			}
 		}
+	}
+	if len(creators) < n/hotPeriod/2 {
+		t.Fatalf("only %d hot emails were created in %d ops of %d clients, want at least %d", len(creators), n, peers, n/hotPeriod/2)
 	}
 	raced := 0
 	for _, cs := range creators {

@@ -13,7 +13,8 @@ import (
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload; opspec declares them and the model each maps to.
+// The ops of this workload; opspec declares them and the model each maps
+// to (history/FORMAT.md's op tables).
 const (
 	FGetOrCreate = opspec.FGetOrCreateUser // {email} -> {id, created}
 	FGetUser     = opspec.FGetUser         // {email} -> {id} (null when absent)
