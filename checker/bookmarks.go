@@ -102,7 +102,7 @@ func statementRegression(r *Op, i int, st history.Statement, had mark) (Anomaly,
 	}
 	subject := fmt.Sprintf("%s in session %s, completed at %s: statement %d (%s)", r.name(), r.Session, ms(r.Return), i+1, firstWord(st.SQL))
 	return Anomaly{
-		Kind: BookmarkRegression, Check: CheckSessionGuarantees, Events: eventsOf(involved...), Blame: BlameDatabase,
+		Kind: BookmarkRegression, Check: CheckSessionGuarantees, Events: eventsOf(involved...), Blame: BlameOf(BookmarkRegression, CheckSessionGuarantees),
 		Variant: r.Variant, Key: r.Key, Session: r.Session,
 		Explanation: subject + " " + why + ": a session's bookmarks must never go back",
 	}, true

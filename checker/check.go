@@ -133,7 +133,7 @@ func check(ops []*Op, opts Options) *Result {
 		}
 		res.Anomalies = append(res.Anomalies, c.a...)
 		res.Checks = append(res.Checks, *c.r)
-		res.Verdict = worse(res.Verdict, c.r.Verdict)
+		res.Verdict = Worse(res.Verdict, c.r.Verdict)
 	}
 	return res
 }

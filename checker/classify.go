@@ -9,13 +9,14 @@ import (
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/opspec"
 )
 
 // classify names what went wrong in a partition porcupine rejected, from
 // the partition's own events, so the report can say more than "not
 // linearizable". It always returns at least one anomaly: when no known
 // pattern fits, a non-linearizable one.
-func classify(p *partition, ci *commitIndex, m porcupine.Model, deadline time.Time) []Anomaly {
+func classify(p *partition, ci *CommitIndex, m porcupine.Model, deadline time.Time) []Anomaly {
 	var found []Anomaly
 	switch p.kind {
 	case model.CreateOnce:
@@ -63,7 +64,7 @@ func (p *partition) noun() string {
 func (p *partition) anomaly(kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{
 		Kind: kind, Check: CheckLinearizability, Events: eventsOf(ops...),
-		Explanation: explanation, Blame: BlameApplication, Variant: p.variant, Key: p.key,
+		Explanation: explanation, Blame: BlameOf(kind, CheckLinearizability), Variant: p.variant, Key: p.key,
 		subject: subjectOf(ops),
 	}
 }
@@ -119,7 +120,7 @@ func idsOf(o *Op) []int64 {
 	return []int64{o.Out.ID}
 }
 
-func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
+func classifyCreateOnce(p *partition, ci *CommitIndex) []Anomaly {
 	if a, ok := duplicateCreate(p, ci); ok {
 		return []Anomaly{a}
 	}
@@ -140,7 +141,7 @@ func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
 	return nil
 }
 
-func duplicateCreate(p *partition, ci *commitIndex) (Anomaly, bool) {
+func duplicateCreate(p *partition, ci *CommitIndex) (Anomaly, bool) {
 	seen := map[int64]*Op{} // each id with the first op that returned it
 	var order []int64
 	for _, o := range p.oks(model.GetOrCreate, model.Get, model.List) {
@@ -240,7 +241,7 @@ func joinIDs(ids []int64) string {
 	return strings.Join(s, ", ")
 }
 
-func classifySingleUse(p *partition, ci *commitIndex) []Anomaly {
+func classifySingleUse(p *partition, ci *CommitIndex) []Anomaly {
 	var accepted []*Op
 	for _, v := range p.oks(model.Verify) {
 		if v.Out.Valid {
@@ -304,14 +305,14 @@ func (p *partition) mayHaveUsed(r *Op) bool {
 	return false
 }
 
-func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
+func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 	writes := p.oks(model.Write)
 	for _, r := range p.oks(model.Read) {
 		for _, w2 := range writes {
 			if !before(w2, r) || w2.In.Value == r.Out.Value || !p.overwrote(w2, r.Out.Value, r) {
 				continue
 			}
-			if p.noun() == "session" {
+			if r.spec.shape == opspec.ReadSession {
 				return []Anomaly{p.anomaly(StaleRead, staleSession(w2, r)+ci.served(r), w2, r)}
 			}
 			t := when(r.Call, r.Return, w2.Return)

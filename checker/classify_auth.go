@@ -34,7 +34,7 @@ func staleSession(w, r *Op) string {
 
 // classifyCompareAndSet finds the lost update: two refreshes that both
 // replaced the same old token, so one overwrote the other's new tokens.
-func classifyCompareAndSet(p *partition, ci *commitIndex) []Anomaly {
+func classifyCompareAndSet(p *partition, ci *CommitIndex) []Anomaly {
 	byOld := map[string]*Op{}
 	for _, o := range p.oks(model.Refresh) {
 		if !o.Out.Refreshed {

@@ -89,7 +89,7 @@ func TestCorpus(t *testing.T) {
 	for name, cf := range readCorpus(t) {
 		want := cf.expect
 		for _, k := range want.Anomalies {
-			seen[k[strings.Index(k, ":")+1:]] = true
+			seen[k] = true
 		}
 		t.Run(name, func(t *testing.T) {
 			h := cf.h
@@ -122,6 +122,9 @@ func TestCorpus(t *testing.T) {
 			var said strings.Builder
 			for _, a := range res.Anomalies {
 				checkAnomaly(t, h, a, want.Blame)
+				if !slices.ContainsFunc(Emissions(), func(e Emission) bool { return e.Kind == a.Kind && e.Check == a.Check }) {
+					t.Errorf("%s/%s is not in the checker's list of emissions", a.Check, a.Kind)
+				}
 				t.Logf("%s/%s [%s]: %s", a.Check, a.Kind, a.Blame, a.Explanation)
 				said.WriteString(a.Explanation + "\n")
 			}
@@ -135,10 +138,10 @@ func TestCorpus(t *testing.T) {
 			}
 		})
 	}
-	// Every kind must be proven failing by some file; the valid files are
-	// the must-pass side.
-	for _, k := range []Kind{DuplicateCreate, StaleRead, DoubleUse, FalseReject, ReadYourWrites, MonotonicRead, BookmarkRegression, LostWrite, LostUpdate, NonLinearizable} {
-		if !seen[string(k)] {
+	// Every kind each check can emit must be proven failing by some file;
+	// the valid files are the must-pass side.
+	for _, e := range Emissions() {
+		if k := e.Check + ":" + string(e.Kind); !seen[k] {
 			t.Errorf("no corpus history expects %s", k)
 		}
 	}
@@ -168,5 +171,40 @@ func checkAnomaly(t *testing.T, h *history.History, a Anomaly, blames map[string
 	}
 	if a.Blame != wantBlame {
 		t.Errorf("%s/%s: blame %s, want %s", a.Check, a.Kind, a.Blame, wantBlame)
+	}
+}
+
+// TestInvariantsNotApplicable: keys of models with no invariant are
+// counted as not applicable, never as checked and valid.
+func TestInvariantsNotApplicable(t *testing.T) {
+	corpus := readCorpus(t)
+	for _, tc := range []struct {
+		file             string
+		checked, notAppl bool
+		note             string
+	}{
+		{"catalog-valid", false, true, "versioned"},
+		{"auth-refresh-valid", false, true, "compare-and-set"},
+		{"register-valid", false, true, "register"},
+		{"users-valid", true, false, ""},
+		{"codes-valid", true, false, ""},
+	} {
+		res, err := Check(corpus[tc.file].h, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		inv := res.Checks[2]
+		if inv.Name != CheckInvariants {
+			t.Fatalf("third check is %s", inv.Name)
+		}
+		if (inv.Checked > 0) != tc.checked || (inv.NotApplicable > 0) != tc.notAppl {
+			t.Errorf("%s: invariants checked %d keys, %d not applicable", tc.file, inv.Checked, inv.NotApplicable)
+		}
+		if tc.notAppl && !(strings.Contains(inv.Note, "not applicable") && strings.Contains(inv.Note, tc.note)) {
+			t.Errorf("%s: note %q does not say the %s keys were not applicable", tc.file, inv.Note, tc.note)
+		}
+		if !tc.notAppl && inv.Note != "" {
+			t.Errorf("%s: note %q", tc.file, inv.Note)
+		}
 	}
 }

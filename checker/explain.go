@@ -86,57 +86,13 @@ func eventsOf(ops ...*Op) []int {
 	return out[:j]
 }
 
-// commitIndex answers "what was the newest commit any op had seen by time
-// t", from the bookmarks in the traces, so that a stale read can say how
-// many commits behind it was served.
-type commitIndex struct {
-	times []int64  // completion times, ascending
-	max   []uint64 // max[i]: newest position among ops completed by times[i]
-}
-
-func newCommitIndex(ops []*Op) *commitIndex {
-	type seen struct {
-		t   int64
-		pos uint64
-	}
-	var all []seen
-	for _, o := range ops {
-		if o.Complete < 0 {
-			continue
-		}
-		for _, st := range o.Trace {
-			if b, err := d1.ParseBookmark(st.BookmarkOut); err == nil {
-				all = append(all, seen{o.Return, b.Position()})
-			}
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].t < all[j].t })
-	ci := &commitIndex{times: make([]int64, len(all)), max: make([]uint64, len(all))}
-	var m uint64
-	for i, s := range all {
-		m = max(m, s.pos)
-		ci.times[i], ci.max[i] = s.t, m
-	}
-	return ci
-}
-
-// latestBefore is the newest position known from ops completed strictly
-// before t; ok is false when no bookmark was known yet.
-func (ci *commitIndex) latestBefore(t int64) (uint64, bool) {
-	i := sort.Search(len(ci.times), func(i int) bool { return ci.times[i] >= t })
-	if i == 0 {
-		return 0, false
-	}
-	return ci.max[i-1], true
-}
-
 // served describes who served op's read, e.g. "; its SELECT was served by
 // the APAC replica at bookmark 00000000-00000004-…, 4 commits behind". It
 // is empty when the op has no trace.
-func (ci *commitIndex) served(o *Op) string {
+func (ci *CommitIndex) served(o *Op) string {
 	st := -1
 	for i, s := range o.Trace {
-		if strings.EqualFold(firstWord(s.SQL), "SELECT") {
+		if d1.ClassifySQL(s.SQL).Reads() {
 			st = i
 			break
 		}
@@ -149,17 +105,12 @@ func (ci *commitIndex) served(o *Op) string {
 	}
 	s := o.Trace[st]
 	var b strings.Builder
-	fmt.Fprintf(&b, "; its %s was served by %s", strings.ToUpper(firstWord(s.SQL)), who(s.ServedByPrimary, s.ServedByRegion, s.ServedBy))
+	fmt.Fprintf(&b, "; its %s was served by %s", firstWord(s.SQL), who(s.ServedByPrimary, s.ServedByRegion, s.ServedBy))
 	if s.BookmarkOut == "" {
 		return b.String()
 	}
 	fmt.Fprintf(&b, " at bookmark %s", shortBookmark(s.BookmarkOut))
-	bm, err := d1.ParseBookmark(s.BookmarkOut)
-	if err != nil {
-		return b.String()
-	}
-	if latest, ok := ci.latestBefore(o.Call); ok && latest > bm.Position() {
-		behind := latest - bm.Position()
+	if behind := ci.Behind(&s, o.Call); behind > 0 {
 		fmt.Fprintf(&b, ", %d commit%s behind", behind, plural(behind))
 	}
 	if o.HTTP != nil && o.HTTP.TraceJoin != "" {
@@ -182,12 +133,12 @@ func who(primary bool, region, servedBy string) string {
 	return "a replica"
 }
 
+// firstWord names a statement in a sentence by its keyword ("SELECT").
 func firstWord(sql string) string {
-	f := strings.Fields(sql)
-	if len(f) == 0 {
-		return "statement"
+	if k := d1.Keyword(sql); k != "" {
+		return k
 	}
-	return f[0]
+	return "statement"
 }
 
 // shortBookmark keeps the fields that carry the position.

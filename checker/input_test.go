@@ -106,9 +106,10 @@ func TestTimeoutIsUnknown(t *testing.T) {
 	}
 	for _, tc := range []struct{ a, b, want Verdict }{
 		{Valid, Unknown, Unknown}, {Unknown, Invalid, Invalid}, {Valid, Valid, Valid}, {Invalid, Valid, Invalid},
+		{Valid, "", Unknown}, {"maybe", Valid, Unknown}, {"maybe", Invalid, Invalid},
 	} {
-		if got := worse(tc.a, tc.b); got != tc.want {
-			t.Errorf("worse(%s, %s) = %s, want %s", tc.a, tc.b, got, tc.want)
+		if got := Worse(tc.a, tc.b); got != tc.want {
+			t.Errorf("Worse(%s, %s) = %s, want %s", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

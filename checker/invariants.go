@@ -3,6 +3,7 @@ package checker
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/d1check/d1check/checker/model"
 )
@@ -11,21 +12,31 @@ import (
 // the acknowledged ops and the final reads recorded on the primary after
 // the traffic: one user per email, every acknowledged create present, a
 // code accepted at most once, no acknowledged verify lost. A key with
-// neither a final read nor an acknowledged write has nothing to check.
+// neither a final read nor an acknowledged write has nothing to check. The
+// other models (register, compare-and-set, versioned) have no invariant:
+// their keys are counted as not applicable, never as checked and valid.
 func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	var order []partitionKey
 	by := map[partitionKey][]*Op{}
+	notApplicable := map[partitionKey]bool{}
 	for _, o := range ops {
-		if !o.known() || o.Model() == model.Register {
+		if !o.known() {
 			continue
 		}
 		pk := keyOf(o)
+		if !hasInvariants(pk.kind) {
+			notApplicable[pk] = true
+			continue
+		}
 		if _, ok := by[pk]; !ok {
 			order = append(order, pk)
 		}
 		by[pk] = append(by[pk], o)
 	}
-	res := CheckResult{Name: CheckInvariants, Unit: "keys"}
+	res := CheckResult{Name: CheckInvariants, Unit: "keys", NotApplicable: len(notApplicable)}
+	if res.NotApplicable > 0 {
+		res.Note = notApplicableNote(notApplicable)
+	}
 	tally := newVariantTally()
 	var anomalies []Anomaly
 	for _, pk := range order {
@@ -50,10 +61,31 @@ func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	return res, anomalies
 }
 
+// hasInvariants reports whether the invariants check has rules for a
+// model's keys.
+func hasInvariants(k model.Kind) bool { return k == model.CreateOnce || k == model.SingleUse }
+
+// notApplicableNote says which models' keys had no invariant. The count is
+// CheckResult.NotApplicable's, so that merged results (soak's windows)
+// keep one number.
+func notApplicableNote(keys map[partitionKey]bool) string {
+	var models []string
+	for _, k := range model.Kinds {
+		for pk := range keys {
+			if pk.kind == k {
+				models = append(models, k.String())
+				break
+			}
+		}
+	}
+	return "not applicable to the keys of the " + strings.Join(models, ", ") + " model" + pluralInt(len(models)) +
+		": no invariant is defined for them"
+}
+
 // invariant is an invariants anomaly; the last of ops is its subject.
-func invariant(pk partitionKey, kind Kind, blame Blame, explanation string, ops ...*Op) Anomaly {
+func invariant(pk partitionKey, kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{Kind: kind, Check: CheckInvariants, Events: eventsOf(ops...), Explanation: explanation,
-		Blame: blame, Variant: pk.variant, Key: pk.key, subject: subjectOf(ops)}
+		Blame: BlameOf(kind, CheckInvariants), Variant: pk.variant, Key: pk.key, subject: subjectOf(ops)}
 }
 
 func pick(ops []*Op, keep func(*Op) bool) []*Op {
@@ -84,11 +116,11 @@ func userInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	var out []Anomaly
 	switch {
 	case final != nil && len(final.Out.IDs) > 1:
-		out = append(out, invariant(pk, DuplicateCreate, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DuplicateCreate, fmt.Sprintf(
 			"the final read %s on the primary at %s found %d users for %s (ids %s)%s: one email must have one user",
 			final.name(), ms(final.Return), len(final.Out.IDs), pk.key, joinIDs(final.Out.IDs), creators(made)), append([]*Op{final}, made...)...))
 	case distinctIDs(made) > 1:
-		out = append(out, invariant(pk, DuplicateCreate, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DuplicateCreate, fmt.Sprintf(
 			"%d operations acknowledged creating a user for %s%s: one email must have one user",
 			len(made), pk.key, creators(made)), made...))
 	}
@@ -97,7 +129,7 @@ func userInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	}
 	for _, c := range made {
 		if c.Return < final.Call && !slices.Contains(final.Out.IDs, c.Out.ID) {
-			out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+			out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 				"%s acknowledged creating user %d for %s at %s but the final read %s on the primary at %s found %s",
 				c.name(), c.Out.ID, pk.key, ms(c.Return), final.name(), ms(final.Call), usersOf(final.Out.IDs)), c, final))
 		}
@@ -141,7 +173,7 @@ func codeInvariants(pk partitionKey, ops []*Op) []Anomaly {
 	var out []Anomaly
 	if len(accepted) > 1 {
 		a, b := accepted[0], accepted[1]
-		out = append(out, invariant(pk, DoubleUse, BlameApplication, fmt.Sprintf(
+		out = append(out, invariant(pk, DoubleUse, fmt.Sprintf(
 			"%d verifies accepted code %s, %s at %s and %s at %s: a code must be accepted at most once",
 			len(accepted), pk.key, a.name(), ms(a.Return), b.name(), ms(b.Return)), accepted...))
 	}
@@ -149,12 +181,12 @@ func codeInvariants(pk partitionKey, ops []*Op) []Anomaly {
 		return out
 	}
 	if v := firstBefore(accepted, final); v != nil && !final.Out.Used {
-		out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+		out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 			"%s accepted code %s at %s but the final read %s on the primary at %s found it unused",
 			v.name(), pk.key, ms(v.Return), final.name(), ms(final.Call)), v, final))
 	}
 	if i := firstBefore(issued, final); i != nil && !final.Out.Issued {
-		out = append(out, invariant(pk, LostWrite, BlameDatabase, fmt.Sprintf(
+		out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 			"%s issued code %s at %s but the final read %s on the primary at %s found no such code",
 			i.name(), pk.key, ms(i.Return), final.name(), ms(final.Call)), i, final))
 	}

@@ -17,7 +17,7 @@ import (
 // in verbose mode), while the report needs a verdict for each. The
 // partitions porcupine rejects are checked again, verbosely, for the
 // visualization, up to opts.MaxVisualizations.
-func checkLinearizability(ops []*Op, ci *commitIndex, opts Options) (CheckResult, []Anomaly, []PartitionFailure) {
+func checkLinearizability(ops []*Op, ci *CommitIndex, opts Options) (CheckResult, []Anomaly, []PartitionFailure) {
 	parts := partitionOps(ops)
 	ms := newModels()
 	deadline := deadlineOf(opts.Timeout)
@@ -165,13 +165,13 @@ func (t *variantTally) add(variant string, v Verdict) {
 	case Unknown:
 		r.Unknown++
 	}
-	r.Verdict = worse(r.Verdict, v)
+	r.Verdict = Worse(r.Verdict, v)
 }
 
 func (t *variantTally) verdict() Verdict {
 	v := Valid
 	for _, r := range t.by {
-		v = worse(v, r.Verdict)
+		v = Worse(v, r.Verdict)
 	}
 	return v
 }

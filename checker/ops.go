@@ -6,6 +6,7 @@ import (
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/opspec"
 )
 
 // opSpec maps a history op (its f) onto a checker model.
@@ -18,64 +19,56 @@ type opSpec struct {
 	decodeOut func(v []byte, out *model.Output) error
 	// noun names what the key is, for explanations ("email", "code").
 	noun string
+	// shape is the op's declared shape, for sentences that depend on it.
+	shape opspec.Shape
 }
 
-// ops is every op the checker knows (history/FORMAT.md's op tables). The
-// auth workload's session rows are registers: create_session writes who
-// logged in (the user's email, or its user_id when the values carry no
-// email), delete_session writes null, read_session reads one or the other.
-// A session's refresh token is a compare-and-set register under the same
-// key: refresh_token replaces the token it read, read_token is the final
-// read. A workload adds an op here by mapping it onto a model; an op
-// missing from this table is an error, never skipped.
-var ops = map[string]*opSpec{
-	"get_or_create_user": {action: model.GetOrCreate, decodeOut: decodeGetOrCreate, noun: "email"},
-	"get_user":           {action: model.Get, decodeOut: decodeGetUser, noun: "email"},
-	"list_users":         {action: model.List, decodeOut: decodeListUsers, noun: "email"},
-	"issue_code":         {action: model.Issue, decodeOut: decodeEmpty, noun: "code"},
-	"verify_code":        {action: model.Verify, decodeOut: decodeVerify, noun: "code"},
-	"read_code":          {action: model.ReadCode, decodeOut: decodeReadCode, noun: "code"},
-	"write":              {action: model.Write, decodeIn: decodeWriteIn, decodeOut: decodeEmpty, noun: "entity"},
-	"read":               {action: model.Read, decodeOut: decodeReadOut, noun: "entity"},
-	"create_session":     {action: model.Write, decodeIn: decodeCreateSessionIn, decodeOut: decodeEmpty, noun: "session"},
-	"delete_session":     {action: model.Write, decodeIn: decodeDeleteSessionIn, decodeOut: decodeEmpty, noun: "session"},
-	"read_session":       {action: model.Read, decodeOut: decodeReadSession, noun: "session"},
-	"refresh_token":      {action: model.Refresh, decodeIn: decodeRefreshIn, decodeOut: decodeRefreshOut, noun: "session"},
-	"read_token":         {action: model.ReadToken, decodeOut: decodeReadToken, noun: "session"},
-	// Versioned entities: the shop's products with their variants (one
-	// entity under the product's slug, so a variant read and a product
-	// read are ordered by one version), CDN folders, domain-search jobs
-	// and tenant configs.
-	"save_product": advance("product"),
-	"get_product":  observe("product"),
-	"add_variant":  advance("product's variants"),
-	"get_variants": observe("product's variants"),
-	"get_variant":  observe("product's variants"),
-	"upload_file":  advance("folder"),
-	"list_files":   observe("folder"),
-	"get_file":     observe("folder"),
-	// list_all_files, list_folders and list_jobs read many entities; they
-	// record what they showed of the one the user looked for (the op's key).
-	"list_all_files": observe("folder"),
-	"list_folders":   observe("folder"),
-	"advance_job":    advance("job"),
-	"get_job":        observe("job"),
-	"get_results":    observe("job"),
-	"list_jobs":      observe("job"),
-	"set_config":     advance("config"),
-	"get_config":     observe("config"),
+// shapes is how the checker reads each shape opspec declares: the model
+// action and the value decoders. A shape missing here is a test failure
+// (TestEveryShapeDecodes), never a silent skip.
+var shapes = map[opspec.Shape]opSpec{
+	opspec.GetOrCreate: {action: model.GetOrCreate, decodeOut: decodeGetOrCreate},
+	opspec.Get:         {action: model.Get, decodeOut: decodeGetUser},
+	opspec.List:        {action: model.List, decodeOut: decodeListUsers},
+	opspec.Issue:       {action: model.Issue, decodeOut: decodeEmpty},
+	opspec.Verify:      {action: model.Verify, decodeOut: decodeVerify},
+	opspec.ReadCode:    {action: model.ReadCode, decodeOut: decodeReadCode},
+	opspec.Write:       {action: model.Write, decodeIn: decodeWriteIn, decodeOut: decodeEmpty},
+	opspec.Read:        {action: model.Read, decodeOut: decodeReadOut},
+	// The auth workload's session rows are registers: a login writes who
+	// logged in (the user's email, or user_id when the values carry no
+	// email), a logout writes null, a hook reads one or the other.
+	opspec.Login:       {action: model.Write, decodeIn: decodeCreateSessionIn, decodeOut: decodeEmpty},
+	opspec.Logout:      {action: model.Write, decodeIn: decodeDeleteSessionIn, decodeOut: decodeEmpty},
+	opspec.ReadSession: {action: model.Read, decodeOut: decodeReadSession},
+	// A session's refresh token is a compare-and-set register under the
+	// same key: a refresh replaces the token it read, read_token is the
+	// final read.
+	opspec.Refresh:   {action: model.Refresh, decodeIn: decodeRefreshIn, decodeOut: decodeRefreshOut},
+	opspec.ReadToken: {action: model.ReadToken, decodeOut: decodeReadToken},
+	opspec.Advance:   {action: model.Advance, decodeIn: decodeAdvanceIn, decodeOut: decodeEmpty},
+	opspec.Observe:   {action: model.Observe, decodeOut: decodeObserveOut},
 	// A grow-only set (an app's list of orders or uploads).
-	"add_element": {action: model.SetAdd, decodeIn: decodeElementIn, decodeOut: decodeEmpty, noun: "set"},
-	"read_set":    {action: model.SetRead, decodeOut: decodeElementsOut, noun: "set"},
-	"add_read":    {action: model.SetAddRead, decodeIn: decodeElementIn, decodeOut: decodeElementsOut, noun: "set"},
+	opspec.SetAdd:     {action: model.SetAdd, decodeIn: decodeElementIn, decodeOut: decodeEmpty},
+	opspec.SetRead:    {action: model.SetRead, decodeOut: decodeElementsOut},
+	opspec.SetAddRead: {action: model.SetAddRead, decodeIn: decodeElementIn, decodeOut: decodeElementsOut},
 }
 
-func advance(noun string) *opSpec {
-	return &opSpec{action: model.Advance, decodeIn: decodeAdvanceIn, decodeOut: decodeEmpty, noun: noun}
-}
+// ops is every op the checker knows, by f: opspec's declarations read
+// through shapes. An op missing from it is an error, never skipped.
+var ops = opsOf(opspec.All())
 
-func observe(noun string) *opSpec {
-	return &opSpec{action: model.Observe, decodeOut: decodeObserveOut, noun: noun}
+func opsOf(decl []opspec.Op) map[string]*opSpec {
+	out := make(map[string]*opSpec, len(decl))
+	for _, d := range decl {
+		spec, ok := shapes[d.Shape]
+		if !ok {
+			continue // TestEveryShapeDecodes names it
+		}
+		spec.noun, spec.shape = d.Noun, d.Shape
+		out[d.F] = &spec
+	}
+	return out
 }
 
 // Op is one operation of the history: an invoke paired with its

@@ -17,59 +17,6 @@ const (
 	Unknown Verdict = "unknown"
 )
 
-// worse returns the verdict of two checks together: invalid beats
-// unknown beats valid.
-func worse(a, b Verdict) Verdict {
-	if a == Invalid || b == Invalid {
-		return Invalid
-	}
-	if a == Unknown || b == Unknown {
-		return Unknown
-	}
-	return Valid
-}
-
-// Check names, as summary.json spells them.
-const (
-	CheckLinearizability   = "linearizability"
-	CheckSessionGuarantees = "session-guarantees"
-	CheckInvariants        = "invariants"
-)
-
-// Kind is an anomaly's kind.
-type Kind string
-
-const (
-	DuplicateCreate    Kind = "duplicate-create"
-	StaleRead          Kind = "stale-read"
-	DoubleUse          Kind = "double-use"
-	FalseReject        Kind = "false-reject"
-	ReadYourWrites     Kind = "read-your-writes"
-	MonotonicRead      Kind = "monotonic-read"
-	BookmarkRegression Kind = "bookmark-regression"
-	LostWrite          Kind = "lost-write"
-	// LostUpdate is a read-modify-write that overwrote a concurrent one's
-	// result: two token refreshes both replacing the same old token.
-	LostUpdate Kind = "lost-update"
-	// NonLinearizable is a partition porcupine rejects that none of the
-	// kinds above explains; its explanation quotes the longest
-	// linearizable prefix porcupine found.
-	NonLinearizable Kind = "non-linearizable"
-)
-
-// Blame says whom an anomaly indicts.
-type Blame string
-
-const (
-	// BlameApplication: the access pattern is wrong. Cross-session
-	// linearizability failures and broken invariants are what an
-	// unconstrained read-then-write is expected to produce.
-	BlameApplication Blame = "application"
-	// BlameDatabase: D1 (or the emulator, or the driver) broke a promise it
-	// makes: a session guarantee, a bookmark order, an acknowledged write.
-	BlameDatabase Blame = "database"
-)
-
 // Anomaly is one violation with the events that prove it.
 type Anomaly struct {
 	Kind  Kind   `json:"kind"`
@@ -106,8 +53,12 @@ type CheckResult struct {
 	// final read or acknowledged writes) for invariants.
 	Unit    string `json:"unit"`
 	Checked int    `json:"checked"`
-	Failed  int    `json:"failed"`
-	Unknown int    `json:"unknown,omitempty"`
+	// NotApplicable counts what the check has no rule for and so did not
+	// check (invariants: keys of the register, compare-and-set and
+	// versioned models); it is never part of Checked.
+	NotApplicable int `json:"not_applicable,omitempty"`
+	Failed        int `json:"failed"`
+	Unknown       int `json:"unknown,omitempty"`
 	// Anomalies counts every anomaly found, including those left out of
 	// Result.Anomalies by Options.MaxAnomalies.
 	Anomalies int             `json:"anomalies"`

@@ -14,7 +14,7 @@ import (
 // ops wrote and read) and at the bookmark level (from traces). A stale read
 // across sessions is not a violation here: D1 promises nothing across
 // sessions, and the linearizability check reports it.
-func checkSessions(ops []*Op, ci *commitIndex) (CheckResult, []Anomaly) {
+func checkSessions(ops []*Op, ci *CommitIndex) (CheckResult, []Anomaly) {
 	ids, by := sessions(ops)
 	keys := newKeyIndex(ops)
 	res := CheckResult{Name: CheckSessionGuarantees, Unit: "sessions", Checked: len(ids)}
@@ -118,7 +118,7 @@ func learn(s *seen, k *Op) {
 	}
 }
 
-func checkSessionValues(ops []*Op, keys keyIndex, ci *commitIndex) []Anomaly {
+func checkSessionValues(ops []*Op, keys keyIndex, ci *CommitIndex) []Anomaly {
 	facts := map[partitionKey]*seen{}
 	var out []Anomaly
 	inSessionOrder(ops,
@@ -255,7 +255,7 @@ func olderValue(key []*Op, want, got string, k *Op) bool {
 	return true
 }
 
-func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
+func sessionAnomaly(k, r *Op, what string, ci *CommitIndex) Anomaly {
 	kind, guarantee := MonotonicRead, "monotonic reads"
 	if own(k) {
 		kind, guarantee = ReadYourWrites, "read-your-writes"
@@ -269,7 +269,7 @@ func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
 		}
 	}
 	return Anomaly{
-		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameDatabase,
+		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameOf(kind, CheckSessionGuarantees),
 		Variant: r.Variant, Key: r.Key, Session: r.Session, subject: r.Complete,
 		Explanation: fmt.Sprintf("%s in session %s %s at %s although the same session's %s had %s at %s, so D1 broke %s%s",
 			r.name(), r.Session, what, ms(r.Return), k.name(), established(k), ms(k.Return), guarantee, ci.served(r)),

@@ -49,7 +49,7 @@ func shows(o *Op, e string) bool {
 
 // classifySet names a set partition's failure: a read that misses an
 // element whose add had certainly completed before the read was sent.
-func classifySet(p *partition, ci *commitIndex) []Anomaly {
+func classifySet(p *partition, ci *CommitIndex) []Anomaly {
 	for _, r := range p.oks(model.SetRead, model.SetAddRead) {
 		for _, a := range p.oks(model.SetAdd, model.SetAddRead) {
 			if a == r || !before(a, r) || shows(r, a.In.Value) {

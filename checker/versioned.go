@@ -43,7 +43,7 @@ func versionRead(r *Op) string {
 // carrying the bookmark between requests prevents it. Reads in the same
 // session as the op that set the floor are left to the session check,
 // which blames D1 instead. At most one anomaly per client.
-func clientRegressions(p *partition, ci *commitIndex) []Anomaly {
+func clientRegressions(p *partition, ci *CommitIndex) []Anomaly {
 	if p.kind != model.VersionedKind {
 		return nil
 	}
@@ -75,7 +75,7 @@ func clientRegressions(p *partition, ci *commitIndex) []Anomaly {
 	return out
 }
 
-func clientAnomaly(p *partition, k, r *Op, ci *commitIndex) Anomaly {
+func clientAnomaly(p *partition, k, r *Op, ci *CommitIndex) Anomaly {
 	kind, what := MonotonicRead, "had read "+versionRead(k)
 	if k.In.Action == model.Advance {
 		kind, what = StaleRead, fmt.Sprintf("had written version %d", k.In.Version)
@@ -95,7 +95,7 @@ func clientAnomaly(p *partition, k, r *Op, ci *commitIndex) Anomaly {
 // every write at its invoke and every read at its return is the most
 // favourable order, so a read that fails here fails in every order.) At
 // most one anomaly per partition: the first such read.
-func neverWritten(p *partition, ci *commitIndex) []Anomaly {
+func neverWritten(p *partition, ci *CommitIndex) []Anomaly {
 	if p.kind != model.VersionedKind {
 		return nil
 	}

@@ -3,6 +3,8 @@ package emulator
 import (
 	"strings"
 
+	"github.com/d1check/d1check/d1"
+
 	"zombiezen.com/go/sqlite"
 )
 
@@ -68,9 +70,6 @@ func (a *authorizer) Authorize(act sqlite.Action) sqlite.AuthResult {
 	return sqlite.AuthResultOK
 }
 
-// schemaKeywords start the statements that change the schema.
-var schemaKeywords = map[string]bool{"CREATE": true, "DROP": true, "ALTER": true, "REINDEX": true, "ANALYZE": true}
-
 // isSchemaStatement reports whether sql (one statement) starts with a
 // schema keyword. The authorizer alone is not enough for these: SQLite
 // compiles DROP TABLE IF EXISTS of a missing table, or CREATE TABLE IF NOT
@@ -79,11 +78,4 @@ var schemaKeywords = map[string]bool{"CREATE": true, "DROP": true, "ALTER": true
 // later against another schema (SQLite re-prepares it). Classifying such a
 // statement by its text keeps it on the primary and in the log; replaying
 // a no-op on a replica is harmless.
-func isSchemaStatement(sql string) bool {
-	sql = skipBlank(sql)
-	end := 0
-	for end < len(sql) && (sql[end] >= 'a' && sql[end] <= 'z' || sql[end] >= 'A' && sql[end] <= 'Z') {
-		end++
-	}
-	return schemaKeywords[strings.ToUpper(sql[:end])]
-}
+func isSchemaStatement(sql string) bool { return d1.ClassifySQL(sql) == d1.SchemaStatement }

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/d1check/d1check/d1"
@@ -245,30 +244,7 @@ func stepAll(st *sqlite.Stmt, row func(*sqlite.Stmt)) (int, error) {
 
 // isBlank reports whether sql holds no statement: only whitespace,
 // semicolons and comments.
-func isBlank(sql string) bool { return skipBlank(sql) == "" }
-
-// skipBlank returns sql after its leading white space, semicolons and
-// comments.
-func skipBlank(sql string) string {
-	for i := 0; i < len(sql); i++ {
-		switch c := sql[i]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
-		case c == '-' && i+1 < len(sql) && sql[i+1] == '-':
-			for i < len(sql) && sql[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(sql) && sql[i+1] == '*':
-			end := strings.Index(sql[i+2:], "*/")
-			if end < 0 {
-				return ""
-			}
-			i += end + 3
-		default:
-			return sql[i:]
-		}
-	}
-	return ""
-}
+func isBlank(sql string) bool { return d1.SkipBlank(sql) == "" }
 
 // meta is the part of meta that names the serving instance.
 func (in *instance) meta() d1.Meta {

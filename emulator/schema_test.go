@@ -57,22 +57,6 @@ func TestSchemaStatementsThatWereNoOpsStillReplicate(t *testing.T) {
 	}
 }
 
-func TestIsSchemaStatement(t *testing.T) {
-	for sql, want := range map[string]bool{
-		"DROP TABLE IF EXISTS t":               true,
-		"  -- migrate\n create table t (x)":    true,
-		"/* c */ALTER TABLE t ADD COLUMN y":    true,
-		"select * from dropped":                false,
-		"INSERT INTO t (create) VALUES (1)":    false,
-		"WITH x AS (SELECT 1) SELECT * FROM x": false,
-		"":                                     false,
-	} {
-		if got := isSchemaStatement(sql); got != want {
-			t.Errorf("isSchemaStatement(%q) = %v, want %v", sql, got, want)
-		}
-	}
-}
-
 // One prepare() may hold a whole script whose later statements only
 // compile once the earlier ones ran, as Cloudflare's sessions template
 // resets its table (DROP TABLE IF EXISTS …; CREATE TABLE …; INSERT …).

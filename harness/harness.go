@@ -67,6 +67,21 @@ func (Catalog) Variants(workload string) ([]string, bool) {
 	return w.Variants(), true
 }
 
+// Verdicts implements scenarios.Catalog with the checker's verdicts.
+func (Catalog) Verdicts() []string { return names(checker.Verdicts) }
+
+// AnomalyKinds implements scenarios.Catalog with every kind the checker
+// can emit.
+func (Catalog) AnomalyKinds() []string { return names(checker.Kinds()) }
+
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
 // A *ConfigError means the scenario cannot run here; any other error is a
 // failure of the harness or the target.

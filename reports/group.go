@@ -1,22 +1,10 @@
 package reports
 
-import "sort"
+import (
+	"sort"
 
-// workloadOrder is the migration guide's order: its four phases (auth
-// hooks, shop catalog reads, CDN files, domain search), then the two
-// read-then-write patterns it singles out. The page keeps one section per
-// workload in this order so the phases read top to bottom.
-var workloadOrder = []string{"auth", "catalog", "cdn", "domain-search", "users", "magic-codes"}
-
-// workloadTitles are the section headings.
-var workloadTitles = map[string]string{
-	"auth":          "Phase 1 · Authentication hooks (auth)",
-	"catalog":       "Phase 2 · Shop product reads (catalog)",
-	"cdn":           "Phase 3 · CDN file operations (cdn)",
-	"domain-search": "Phase 4 · Domain search reads (domain-search)",
-	"users":         "getOrCreateUser (users)",
-	"magic-codes":   "verifyMagicCode (magic-codes)",
-}
+	"github.com/d1check/d1check/opspec"
+)
 
 // group is one workload's runs, by index into Report.Runs.
 type group struct {
@@ -25,7 +13,9 @@ type group struct {
 	Runs     []int
 }
 
-// groupRuns groups runs by workload in workloadOrder, then any other
+// groupRuns groups runs by workload in opspec's order (the migration
+// guide's: its four phases, then the two read-then-write patterns it
+// singles out), so the phases read top to bottom; then any other
 // workload alphabetically, then runs with no known workload. Within a
 // group, runs keep the report's order.
 func groupRuns(runs []Run) []group {
@@ -35,15 +25,15 @@ func groupRuns(runs []Run) []group {
 		by[w] = append(by[w], i)
 	}
 	rank := func(w string) int {
-		for i, x := range workloadOrder {
-			if x == w {
+		for i, x := range opspec.Workloads {
+			if x.Name == w {
 				return i
 			}
 		}
 		if w == "" {
-			return len(workloadOrder) + 1
+			return len(opspec.Workloads) + 1
 		}
-		return len(workloadOrder)
+		return len(opspec.Workloads)
 	}
 	names := make([]string, 0, len(by))
 	for w := range by {
@@ -58,9 +48,10 @@ func groupRuns(runs []Run) []group {
 	})
 	out := make([]group, 0, len(names))
 	for _, w := range names {
-		title := workloadTitles[w]
+		decl, known := opspec.Lookup(w)
+		title := decl.Title
 		switch {
-		case title != "":
+		case known:
 		case w == "":
 			title = "Other histories (no workload recorded)"
 		default:

@@ -112,7 +112,7 @@ func junitSuiteOf(run Run, i int) junitSuite {
 	for _, c := range run.Result.Checks {
 		tc := junitCase{Name: c.Name, Classname: class}
 		sentences := strings.Join(byCheck[c.Name], "\n")
-		summary := fmt.Sprintf("%s: %s (%s); %d anomal%s", c.Name, c.Verdict, tally(c.Failed, c.Checked, c.Unknown, c.Unit), c.Anomalies, map[bool]string{true: "y", false: "ies"}[c.Anomalies == 1])
+		summary := fmt.Sprintf("%s: %s (%s); %d anomal%s", c.Name, c.Verdict, checkTally(c), c.Anomalies, map[bool]string{true: "y", false: "ies"}[c.Anomalies == 1])
 		switch {
 		case c.Verdict == checker.Valid:
 			tc.SystemOut = summary

@@ -93,7 +93,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 		b.WriteString("### How to fix\n\n")
 		for _, ad := range kinds.advice() {
 			whose := ""
-			if ad.Blame != adviceFor(ad.Kind).Blame {
+			if !usual(ad.Kind, ad.Blame) {
 				whose = " (D1's fault here)"
 			}
 			fmt.Fprintf(b, "- **%s**%s — %s\n", ad.Kind, whose, mdText(htmlToText(string(ad.Fix))))

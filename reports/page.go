@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -141,7 +142,7 @@ func buildPage(pr *prepared) *pageData {
 		}
 		pd.Groups = append(pd.Groups, gv)
 	}
-	for _, b := range []checker.Blame{checker.BlameApplication, checker.BlameDatabase} {
+	for _, b := range checker.Blames {
 		bv := blame[b]
 		if bv == nil {
 			bv = &blameView{Blame: b, Title: blameTitle(b)}
@@ -155,11 +156,14 @@ func buildPage(pr *prepared) *pageData {
 	return pd
 }
 
+// blameOf is the blame the checker gave a; an anomaly read back without
+// one (or with one this report does not know) gets the checker's blame for
+// its kind and check.
 func blameOf(a checker.Anomaly) checker.Blame {
-	if a.Blame == checker.BlameApplication || a.Blame == checker.BlameDatabase {
+	if slices.Contains(checker.Blames, a.Blame) {
 		return a.Blame
 	}
-	return adviceFor(a.Kind).Blame
+	return checker.BlameOf(a.Kind, a.Check)
 }
 
 func blameText(b *blameView) string {
@@ -289,7 +293,7 @@ func checkRows(checks []checker.CheckResult, variants []string) []checkRow {
 	rows := make([]checkRow, 0, len(checks))
 	for _, c := range checks {
 		row := checkRow{Name: c.Name, Unit: c.Unit, Note: c.Note,
-			All: cell{Verdict: c.Verdict, Text: tally(c.Failed, c.Checked, c.Unknown, c.Unit)}}
+			All: cell{Verdict: c.Verdict, Text: checkTally(c)}}
 		for _, v := range variants {
 			cl := cell{Empty: true}
 			for _, vr := range c.Variants {
@@ -302,6 +306,16 @@ func checkRows(checks []checker.CheckResult, variants []string) []checkRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// checkTally is a check's counts in words; what the check had no rule
+// for is said to be not applicable, never counted as checked.
+func checkTally(c checker.CheckResult) string {
+	t := tally(c.Failed, c.Checked, c.Unknown, c.Unit)
+	if c.NotApplicable > 0 {
+		t += fmt.Sprintf("; not applicable to %s", fmtCount(c.NotApplicable))
+	}
+	return t
 }
 
 func tally(failed, checked, unknown int, unit string) string {
@@ -330,6 +344,6 @@ func staleText(st staleness) string {
 		n := st.ByRegion[r]
 		parts = append(parts, fmt.Sprintf("%s %s/%s", r, fmtCount(n[1]), fmtCount(n[0])))
 	}
-	return fmt.Sprintf("%s of %s replica reads (%.1f%%) were served behind the newest write a client already had; at most %d commits behind. Behind/total by region: %s.",
+	return fmt.Sprintf("%s of %s replica reads (%.1f%%) were served behind the newest write a client had already seen; at most %d commits behind. Behind/total by region: %s.",
 		fmtCount(stale), fmtCount(st.Reads), 100*float64(stale)/float64(st.Reads), st.Max, strings.Join(parts, " · "))
 }

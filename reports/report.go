@@ -67,7 +67,7 @@ func (r *Report) Verdict() checker.Verdict {
 	}
 	v := checker.Valid
 	for _, run := range r.Runs {
-		v = worse(v, runVerdict(run))
+		v = checker.Worse(v, runVerdict(run))
 	}
 	return v
 }
@@ -76,22 +76,7 @@ func runVerdict(run Run) checker.Verdict {
 	if run.Result == nil {
 		return checker.Unknown
 	}
-	switch run.Result.Verdict {
-	case checker.Valid, checker.Invalid:
-		return run.Result.Verdict
-	}
-	return checker.Unknown // an empty or unrecognised verdict is never valid
-}
-
-// worse mirrors checker's ordering of verdicts (unexported there).
-func worse(a, b checker.Verdict) checker.Verdict {
-	switch {
-	case a == checker.Invalid || b == checker.Invalid:
-		return checker.Invalid
-	case a == checker.Unknown || b == checker.Unknown:
-		return checker.Unknown
-	}
-	return checker.Valid
+	return checker.Worse(checker.Valid, run.Result.Verdict) // an empty or unrecognised verdict is never valid
 }
 
 // anomalyKinds is the sorted set of kinds in a result.

@@ -1,8 +1,8 @@
 package reports
 
 import (
+	"github.com/d1check/d1check/checker"
 	"sort"
-	"strings"
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
@@ -18,9 +18,9 @@ type stats struct {
 	Throughput throughput
 	Faults     []faultWindow
 	Staleness  staleness
-	// Commits answers "newest write a client had seen by time t", for the
+	// Commits answers "how many commits behind was this read", for the
 	// timelines' stale-read highlight.
-	Commits commitIndex
+	Commits *checker.CommitIndex
 }
 
 // Counts are a history's totals, as summary.json reports them.
@@ -113,7 +113,7 @@ func gather(h *history.History) *stats {
 			}
 			delete(open, e.Process)
 			s.latencyOf(&evs[inv], e)
-			sc.add(e)
+			sc.add(&evs[inv], e)
 		case history.Nemesis:
 			s.Counts.Nemesis++
 			nem = append(nem, *e)
@@ -205,162 +205,68 @@ func stalenessBucket(n uint64) int {
 	return i - 1
 }
 
-// commit is a write's bookmark, known to its client from time T on.
-type commit struct {
-	T   int64
-	Pos uint64
-}
-
-// replicaRead is a statement a replica served, started at T, whose
-// answer was at bookmark position Pos.
+// replicaRead is a read statement a replica served, with its op's
+// invocation time (for a trace without statement times).
 type replicaRead struct {
-	T      int64
-	Pos    uint64
-	Region string
+	st      *history.Statement
+	invoked int64
+	region  string
 }
 
-// staleCollector gathers writes and replica reads from traces. Staleness
-// is defined against what the clients could know: a read started at T is
-// n commits behind when the newest bookmark any completed write had
-// returned before T is n positions past the read's bookmark_out.
+// staleCollector gathers the commits clients saw and the replica reads
+// from traces. How many commits behind a read was is the checker's
+// definition (checker.CommitIndex), so the chart and the anomaly sentences
+// agree.
 type staleCollector struct {
-	writes []commit
-	reads  []replicaRead
+	commits checker.CommitIndex
+	reads   []replicaRead
 }
 
-func (c *staleCollector) add(e *history.Event) {
+// add takes a completion e and its invoke.
+func (c *staleCollector) add(inv, e *history.Event) {
+	c.commits.Add(e.Trace, e.Time)
 	for i := range e.Trace {
 		st := &e.Trace[i]
-		if st.BookmarkOut == "" {
+		if st.BookmarkOut == "" || st.ServedByPrimary || !d1.ClassifySQL(st.SQL).Reads() {
 			continue
 		}
-		b, err := d1.ParseBookmark(st.BookmarkOut)
-		if err != nil {
+		if _, err := d1.ParseBookmark(st.BookmarkOut); err != nil {
 			continue
 		}
-		switch {
-		case isWrite(st.SQL) && st.Error == "":
-			t := st.End
-			if t == 0 {
-				t = e.Time
-			}
-			c.writes = append(c.writes, commit{t, b.Position()})
-		case !st.ServedByPrimary && isRead(st.SQL):
-			t := st.Start
-			if t == 0 {
-				t = e.Time
-			}
-			region := st.ServedByRegion
-			if region == "" {
-				region = serverLabel(st)
-			}
-			c.reads = append(c.reads, replicaRead{t, b.Position(), region})
+		region := st.ServedByRegion
+		if region == "" {
+			region = serverLabel(st)
 		}
+		c.reads = append(c.reads, replicaRead{st, inv.Time, region})
 	}
 }
 
-func (c *staleCollector) result() (staleness, commitIndex) {
+func (c *staleCollector) result() (staleness, *checker.CommitIndex) {
 	s := staleness{Behind: make([]int, len(stalenessEdges)), ByRegion: map[string][2]int{}}
-	sort.Slice(c.writes, func(i, j int) bool { return c.writes[i].T < c.writes[j].T })
-	sort.Slice(c.reads, func(i, j int) bool { return c.reads[i].T < c.reads[j].T })
-	var newest uint64
-	w := 0
 	for _, r := range c.reads {
-		for w < len(c.writes) && c.writes[w].T < r.T {
-			newest = max(newest, c.writes[w].Pos)
-			w++
-		}
-		var behind uint64
-		if newest > r.Pos {
-			behind = newest - r.Pos
-		}
+		behind := c.commits.Behind(r.st, r.invoked)
 		s.Reads++
 		s.Behind[stalenessBucket(behind)]++
 		s.Max = max(s.Max, behind)
-		reg := s.ByRegion[r.Region]
+		reg := s.ByRegion[r.region]
 		reg[0]++
 		if behind > 0 {
 			reg[1]++
 		}
-		s.ByRegion[r.Region] = reg
+		s.ByRegion[r.region] = reg
 	}
-	return s, newCommitIndex(c.writes)
+	return s, &c.commits
 }
 
-// commitIndex is the writes sorted by time with a running maximum of their
-// positions, so "newest commit known before t" is a binary search.
-type commitIndex struct {
-	times  []int64
-	newest []uint64
-}
-
-// newCommitIndex takes writes sorted by time.
-func newCommitIndex(writes []commit) commitIndex {
-	ci := commitIndex{times: make([]int64, len(writes)), newest: make([]uint64, len(writes))}
-	var m uint64
-	for i, w := range writes {
-		m = max(m, w.Pos)
-		ci.times[i], ci.newest[i] = w.T, m
-	}
-	return ci
-}
-
-// before is the newest position any write had returned strictly before t;
-// ok is false when none had.
-func (ci commitIndex) before(t int64) (uint64, bool) {
-	i := sort.Search(len(ci.times), func(i int) bool { return ci.times[i] >= t })
-	if i == 0 {
-		return 0, false
-	}
-	return ci.newest[i-1], true
-}
-
-// staleRead reports whether a replica served one of e's reads at a
-// bookmark behind the newest write known when that read started: the
-// read that went stale.
-func (ci commitIndex) staleRead(e *history.Event) bool {
+// staleRead reports whether a replica served one of e's reads behind the
+// newest commit a client had seen when that read started; inv is e's
+// invoke.
+func staleRead(ci *checker.CommitIndex, inv, e *history.Event) bool {
 	for i := range e.Trace {
 		st := &e.Trace[i]
-		if st.ServedByPrimary || !isRead(st.SQL) {
-			continue
-		}
-		b, err := d1.ParseBookmark(st.BookmarkOut)
-		if err != nil {
-			continue
-		}
-		t := st.Start
-		if t == 0 {
-			t = e.Time
-		}
-		if newest, ok := ci.before(t); ok && newest > b.Position() {
+		if !st.ServedByPrimary && d1.ClassifySQL(st.SQL).Reads() && ci.Behind(st, inv.Time) > 0 {
 			return true
 		}
-	}
-	return false
-}
-
-// firstKeyword is a statement's first SQL keyword, upper-cased.
-func firstKeyword(sql string) string {
-	sql = strings.TrimLeft(sql, " \t\r\n(")
-	end := strings.IndexAny(sql, " \t\r\n(")
-	if end < 0 {
-		end = len(sql)
-	}
-	return strings.ToUpper(sql[:end])
-}
-
-func isRead(sql string) bool {
-	switch firstKeyword(sql) {
-	case "SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES":
-		return true
-	}
-	return false
-}
-
-func isWrite(sql string) bool {
-	switch firstKeyword(sql) {
-	case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER":
-		return true
 	}
 	return false
 }

@@ -76,7 +76,7 @@ func TestStalenessCountsCommitsBehindWhatClientsKnew(t *testing.T) {
 	if s.ByRegion["WEUR"] != [2]int{2, 1} || s.ByRegion["APAC"] != [2]int{1, 0} {
 		t.Errorf("by region %+v", s.ByRegion)
 	}
-	if !st.Commits.staleRead(&evs[3]) || st.Commits.staleRead(&evs[5]) {
+	if !staleRead(st.Commits, &evs[2], &evs[3]) || staleRead(st.Commits, &evs[4], &evs[5]) {
 		t.Error("staleRead disagrees with the histogram")
 	}
 	if got := len(st.Latency["WEUR replica"]); got != 2 {

@@ -53,6 +53,9 @@ type SummaryCheck struct {
 	Failed    int             `json:"failed"`
 	Unknown   int             `json:"unknown"`
 	Anomalies int             `json:"anomalies"`
+	// NotApplicable counts what the check had no rule for (see
+	// checker.CheckResult); it is not part of Checked.
+	NotApplicable int `json:"not_applicable,omitempty"`
 }
 
 // SummaryAnomaly is a checker.Anomaly with the scenario it was found in.
@@ -122,11 +125,12 @@ func buildSummary(pr *prepared) *Summary {
 				s.Checks = append(s.Checks, SummaryCheck{Name: c.Name, Verdict: checker.Valid})
 			}
 			sum := &s.Checks[at]
-			sum.Verdict = worse(sum.Verdict, checkVerdict(c.Verdict))
+			sum.Verdict = checker.Worse(sum.Verdict, c.Verdict)
 			sum.Checked += c.Checked
 			sum.Failed += c.Failed
 			sum.Unknown += c.Unknown
 			sum.Anomalies += c.Anomalies
+			sum.NotApplicable += c.NotApplicable
 		}
 		s.Scenarios = append(s.Scenarios, sc)
 	}
@@ -134,10 +138,6 @@ func buildSummary(pr *prepared) *Summary {
 		s.ExpectationsMet = false // nothing ran: no gate may pass on it
 	}
 	return s
-}
-
-func checkVerdict(v checker.Verdict) checker.Verdict {
-	return runVerdict(Run{Result: &checker.Result{Verdict: v}})
 }
 
 func summaryScenario(run Run, i int, st *stats) SummaryScenario {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/d1check/d1check/checker"
+	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
 )
 
@@ -82,7 +83,7 @@ type timelineData struct {
 	// anomaly involves, in time order.
 	byKey   map[string][]int
 	faults  []faultWindow
-	commits commitIndex
+	commits *checker.CommitIndex
 }
 
 func newTimelineData(h *history.History, drawn []checker.Anomaly, st *stats) *timelineData {
@@ -129,7 +130,7 @@ func (td *timelineData) spans(a checker.Anomaly) (out []span, from, to int64) {
 		seen[inv] = true
 		sp := span{Invoke: inv, Complete: done, Involved: true}
 		if done >= 0 {
-			sp.Stale = td.commits.staleRead(&evs[done])
+			sp.Stale = staleRead(td.commits, &evs[inv], &evs[done])
 		}
 		out = append(out, sp)
 	}
@@ -175,7 +176,7 @@ func (td *timelineData) endOf(sp span) int64 {
 // read, else its first statement.
 func servedLabel(e *history.Event) string {
 	for i := range e.Trace {
-		if isRead(e.Trace[i].SQL) {
+		if d1.ClassifySQL(e.Trace[i].SQL).Reads() {
 			return serverLabel(&e.Trace[i])
 		}
 	}

@@ -36,12 +36,20 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Catalog tells the parser which workloads and variants exist, so that a
-// misspelt name fails at parse time. A nil Catalog skips those checks.
+// Catalog tells the parser the names the rest of d1check knows, so that a
+// misspelt one fails at parse time: the workloads and their variants, and
+// the checker's verdicts and anomaly kinds (the checker owns those lists;
+// the parser sits below it and is handed them). A nil Catalog skips those
+// checks.
 type Catalog interface {
 	// Variants returns the workload's variants, or ok=false when the
 	// workload does not exist.
 	Variants(workload string) (variants []string, ok bool)
+	// Verdicts lists the verdicts an expect block may name.
+	Verdicts() []string
+	// AnomalyKinds lists the anomaly kinds an expect block may name: every
+	// kind the checker can emit.
+	AnomalyKinds() []string
 }
 
 // raw mirrors the YAML; durations stay strings so that a bad one can be
@@ -371,18 +379,28 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	}
 	if e := r.Expect; e != nil {
 		s.Expect = &Expect{Verdict: e.Verdict, Anomalies: e.Anomalies, Allow: e.Allow}
-		v.oneOf("expect.verdict", e.Verdict, []string{"valid", "invalid", "unknown"})
+		if cat != nil {
+			v.oneOf("expect.verdict", e.Verdict, cat.Verdicts())
+		}
 		if e.Verdict == "valid" && len(e.Anomalies)+len(e.Allow) > 0 {
 			v.fail("expect.anomalies", "a valid verdict has no anomalies")
 		}
 		if e.Verdict == "invalid" && len(e.Anomalies) == 0 {
 			v.fail("expect.anomalies", "an invalid verdict must name at least one anomaly kind it expects")
 		}
+		var kinds []string
+		if cat != nil {
+			kinds = cat.AnomalyKinds()
+		}
 		for i, k := range e.Anomalies {
-			v.oneOf(fmt.Sprintf("expect.anomalies[%d]", i), k, AnomalyKinds)
+			if cat != nil {
+				v.oneOf(fmt.Sprintf("expect.anomalies[%d]", i), k, kinds)
+			}
 		}
 		for i, k := range e.Allow {
-			v.oneOf(fmt.Sprintf("expect.allow[%d]", i), k, AnomalyKinds)
+			if cat != nil {
+				v.oneOf(fmt.Sprintf("expect.allow[%d]", i), k, kinds)
+			}
 			if slices.Contains(e.Anomalies, k) {
 				v.fail(fmt.Sprintf("expect.allow[%d]", i), "%q is already expected; allow is for kinds that may or may not appear", k)
 			}
@@ -390,10 +408,6 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 	}
 	return s
 }
-
-// AnomalyKinds are the anomaly kinds an expect block may name.
-var AnomalyKinds = []string{"duplicate-create", "stale-read", "double-use", "false-reject", "read-your-writes",
-	"monotonic-read", "monotonic-write", "writes-follow-reads", "bookmark-regression", "lost-write", "lost-update"}
 
 func (v *validator) lag(field string, r *rawLag) Lag {
 	if r == nil {

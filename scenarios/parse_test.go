@@ -10,6 +10,10 @@ import (
 type fakeCatalog map[string][]string
 
 func (c fakeCatalog) Variants(w string) ([]string, bool) { v, ok := c[w]; return v, ok }
+func (fakeCatalog) Verdicts() []string                   { return []string{"valid", "invalid", "unknown"} }
+func (fakeCatalog) AnomalyKinds() []string {
+	return []string{"duplicate-create", "stale-read", "non-linearizable"}
+}
 
 var cat = fakeCatalog{"users": {"plain", "unconstrained", "first-primary", "atomic"}}
 
@@ -116,6 +120,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"invalid without kinds", "name: a\nworkload: users\nexpect: {verdict: invalid}\n", 3, "expect.anomalies", "at least one"},
 		{"allow overlaps", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale-read], allow: [stale-read]}\n", 3, "expect.allow[0]", "already expected"},
 		{"unknown anomaly", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale]}\n", 3, "expect.anomalies[0]", `"stale"`},
+		{"kind nothing emits", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [monotonic-write]}\n", 3, "expect.anomalies[0]", `"monotonic-write"`},
+		{"allowed kind nothing emits", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale-read], allow: [writes-follow-reads]}\n", 3, "expect.allow[0]", `"writes-follow-reads"`},
 		{"missing name", "workload: users\n", 0, "name", "missing"},
 		{"worker needs url", "name: a\nworkload: users\ntarget: {kind: worker}\n", 3, "target.url", "needs a url"},
 		{"workerd takes no url", "name: a\nworkload: users\ntarget: {kind: workerd, url: http://127.0.0.1:1}\n", 3, "target.url", "takes no url"},
@@ -141,6 +147,26 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 				t.Fatalf("message %q does not start with the file", e.Error())
 			}
 		})
+	}
+}
+
+// TestExpectTakesTheCatalogsKinds: the kinds and verdicts an expect block
+// may name are the catalog's (harness hands the parser the checker's), not
+// a list of the parser's own.
+func TestExpectTakesTheCatalogsKinds(t *testing.T) {
+	for _, k := range cat.AnomalyKinds() {
+		src := "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [" + k + "]}\n"
+		s, err := Parse("k.yaml", []byte(src), cat)
+		if err != nil {
+			t.Errorf("%s: %v", k, err)
+			continue
+		}
+		if got := s.Expect.Anomalies; len(got) != 1 || got[0] != k {
+			t.Errorf("%s: expect.anomalies = %v", k, got)
+		}
+	}
+	if _, err := Parse("k.yaml", []byte("name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [lost-write]}\n"), cat); err == nil {
+		t.Error("lost-write accepted, although this catalog does not list it")
 	}
 }
 

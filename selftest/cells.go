@@ -8,6 +8,7 @@ import (
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/nemesis"
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/auth"
@@ -53,22 +54,22 @@ var few = map[string]workloads.KeySpace{"": {Count: 10, Hot: 0.5, HotKeys: 2}}
 // known are the workloads the matrix runs, by scenario name. A new
 // workload joins by adding itself here and to order.
 var known = map[string]subject{
-	"users": {w: users.Workload{}, correct: workloads.Atomic, carried: workloads.Unconstrained, keys: map[string]workloads.KeySpace{
+	opspec.Users.Name: {w: users.Workload{}, correct: workloads.Atomic, carried: workloads.Unconstrained, keys: map[string]workloads.KeySpace{
 		"":              {Count: 5, Hot: 0.7, HotKeys: 1},
 		workloads.Plain: {Count: 10, Hot: 0.4, HotKeys: 2},
 	}},
-	"magic-codes":   {w: magiccodes.Workload{}, correct: workloads.Atomic, carried: workloads.Unconstrained, keys: map[string]workloads.KeySpace{"": {Count: 10, Hot: 0.4, HotKeys: 2}}},
-	"auth":          {w: auth.Workload{}, correct: workloads.Atomic, carryOnly: true, carried: workloads.Atomic, keys: few},
-	"catalog":       {w: catalog.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
-	"cdn":           {w: cdn.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
-	"domain-search": {w: domainsearch.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
+	opspec.MagicCodes.Name:   {w: magiccodes.Workload{}, correct: workloads.Atomic, carried: workloads.Unconstrained, keys: map[string]workloads.KeySpace{"": {Count: 10, Hot: 0.4, HotKeys: 2}}},
+	opspec.Auth.Name:         {w: auth.Workload{}, correct: workloads.Atomic, carryOnly: true, carried: workloads.Atomic, keys: few},
+	opspec.Catalog.Name:      {w: catalog.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
+	opspec.CDN.Name:          {w: cdn.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
+	opspec.DomainSearch.Name: {w: domainsearch.Workload{}, correct: workloads.Unconstrained, carryOnly: true, carried: workloads.Unconstrained, keys: few},
 }
 
 // order is known's order in the table.
-var order = []string{"users", "magic-codes", "auth", "catalog", "cdn", "domain-search"}
+var order = []string{opspec.Users.Name, opspec.MagicCodes.Name, opspec.Auth.Name, opspec.Catalog.Name, opspec.CDN.Name, opspec.DomainSearch.Name}
 
 // sessionKinds are the anomalies of the session-guarantees check.
-var sessionKinds = []checker.Kind{checker.ReadYourWrites, checker.MonotonicRead, checker.BookmarkRegression}
+var sessionKinds = checker.KindsOf(checker.CheckSessionGuarantees)
 
 // replicaBugs break D1's promise within a session.
 var replicaBugs = []string{emulator.BugIgnoreBookmark, emulator.BugLyingBookmark, emulator.BugLostWrite, emulator.BugOutOfOrder}
@@ -86,13 +87,13 @@ var replicaBugs = []string{emulator.BugIgnoreBookmark, emulator.BugLyingBookmark
 // issue and its verify to be the swapped pair (up to 271).
 func opsFor(bug, workload string) int {
 	switch {
-	case workload == "users" && bug == emulator.BugPlainReadsReplica:
+	case workload == opspec.Users.Name && bug == emulator.BugPlainReadsReplica:
 		// On simulated time one seed of 20 (13) shows its first stale
 		// read between op 1000 and 1600.
 		return 1600
-	case workload == "users", workload == "auth" && bug == emulator.BugLostWrite:
+	case workload == opspec.Users.Name, workload == opspec.Auth.Name && bug == emulator.BugLostWrite:
 		return 800
-	case workload == "magic-codes" && bug == emulator.BugOutOfOrder:
+	case workload == opspec.MagicCodes.Name && bug == emulator.BugOutOfOrder:
 		return 600
 	}
 	return DefaultOps
@@ -128,7 +129,7 @@ func cells() []Cell {
 			one := bug == emulator.BugLostWrite || bug == emulator.BugOutOfOrder
 			c := Cell{Bug: bug, Workload: w, Variant: variant, Bookmarks: runner.BookmarksCarry,
 				OneRegion: one, Check: checker.CheckSessionGuarantees, Kinds: sessionKinds}
-			if w == "auth" && bug == emulator.BugLostWrite {
+			if w == opspec.Auth.Name && bug == emulator.BugLostWrite {
 				// A lost login makes the user appear logged out. The
 				// session check cannot always pin that on D1: it reads a
 				// hook's "no session" as the null a logout also writes,
@@ -143,11 +144,11 @@ func cells() []Cell {
 		}
 	}
 	out = append(out,
-		Cell{Bug: emulator.BugNonAtomicBatch, Workload: "domain-search", Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
+		Cell{Bug: emulator.BugNonAtomicBatch, Workload: opspec.DomainSearch.Name, Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
 			Check: checker.CheckLinearizability, Kinds: []checker.Kind{checker.StaleRead, checker.MonotonicRead}},
-		Cell{Bug: emulator.BugPlainReadsReplica, Workload: "users", Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
+		Cell{Bug: emulator.BugPlainReadsReplica, Workload: opspec.Users.Name, Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
 			Kinds: []checker.Kind{checker.StaleRead, checker.LostWrite}},
-		Cell{Bug: emulator.BugPlainReadsReplica, Workload: "magic-codes", Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
+		Cell{Bug: emulator.BugPlainReadsReplica, Workload: opspec.MagicCodes.Name, Variant: workloads.Plain, Bookmarks: runner.BookmarksNone,
 			Check: checker.CheckLinearizability, Kinds: []checker.Kind{checker.FalseReject, checker.StaleRead}},
 	)
 	for i := range out {
@@ -159,7 +160,7 @@ func cells() []Cell {
 // uncovered are planted bugs (or bug × workload pairs) the matrix does
 // not gate on, and why.
 var uncovered = map[string]string{
-	emulator.BugOutOfOrder + " × users": "users only inserts distinct rows, so a swapped pair heals at the next apply and only " +
+	emulator.BugOutOfOrder + " × " + opspec.Users.Name: "users only inserts distinct rows, so a swapped pair heals at the next apply and only " +
 		"the writer reading its own email inside that window sees it: 15–17 of 20 seeds at 300 ops, too weak to gate on; " +
 		"every other workload catches it on every seed (a swapped pair leaves a newer version before an older one)",
 }

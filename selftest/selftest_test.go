@@ -147,3 +147,21 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownWorkloadsAreNamedByThemselves: the matrix's table of workloads
+// is keyed by each workload's own name, and order lists each once.
+func TestKnownWorkloadsAreNamedByThemselves(t *testing.T) {
+	for name, sub := range known {
+		if sub.w.Name() != name {
+			t.Errorf("known[%q] is workload %q", name, sub.w.Name())
+		}
+	}
+	if len(order) != len(known) {
+		t.Errorf("order lists %d workloads, known %d", len(order), len(known))
+	}
+	for _, w := range order {
+		if _, ok := known[w]; !ok {
+			t.Errorf("order lists %q, which known does not", w)
+		}
+	}
+}

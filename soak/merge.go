@@ -15,18 +15,6 @@ type tally struct {
 	faults  int // nemesis events in digest
 }
 
-// worse is the checker's order of verdicts: invalid beats unknown beats
-// valid; anything unrecognised is unknown, never valid.
-func worse(a, b checker.Verdict) checker.Verdict {
-	switch {
-	case a == checker.Invalid || b == checker.Invalid:
-		return checker.Invalid
-	case a == checker.Unknown || b == checker.Unknown, a != checker.Valid, b != checker.Valid:
-		return checker.Unknown
-	}
-	return checker.Valid
-}
-
 // add merges one window's result r, and the events it needs from evs,
 // keeping at most maxAnomalies anomalies and maxFailures porcupine
 // visualizations in all. Counts are summed exactly, checks and variants
@@ -37,7 +25,7 @@ func (t *tally) add(r *checker.Result, evs []history.Event, maxAnomalies, maxFai
 		t.result = &checker.Result{Verdict: checker.Valid, Anomalies: []checker.Anomaly{}}
 	}
 	m := t.result
-	m.Verdict = worse(m.Verdict, r.Verdict)
+	m.Verdict = checker.Worse(m.Verdict, r.Verdict)
 	for _, c := range r.Checks {
 		mergeCheck(m, c)
 	}
@@ -75,11 +63,12 @@ func mergeCheck(m *checker.Result, c checker.CheckResult) {
 			continue
 		}
 		mc := &m.Checks[i]
-		mc.Verdict = worse(mc.Verdict, c.Verdict)
+		mc.Verdict = checker.Worse(mc.Verdict, c.Verdict)
 		mc.Checked += c.Checked
 		mc.Failed += c.Failed
 		mc.Unknown += c.Unknown
 		mc.Anomalies += c.Anomalies
+		mc.NotApplicable += c.NotApplicable
 		if mc.Note == "" {
 			mc.Note = c.Note
 		}
@@ -95,7 +84,7 @@ func mergeCheck(m *checker.Result, c checker.CheckResult) {
 func mergeVariant(mc *checker.CheckResult, v checker.VariantResult) {
 	for i := range mc.Variants {
 		if mv := &mc.Variants[i]; mv.Variant == v.Variant {
-			mv.Verdict = worse(mv.Verdict, v.Verdict)
+			mv.Verdict = checker.Worse(mv.Verdict, v.Verdict)
 			mv.Checked += v.Checked
 			mv.Failed += v.Failed
 			mv.Unknown += v.Unknown

@@ -14,19 +14,21 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload. Session ops map onto a register of who is
-// logged in; refresh_token and read_token onto a compare-and-set register
-// of the session's refresh token.
+// The ops of this workload (opspec declares them and their models).
+// Session ops map onto a register of who is logged in; refresh_token and
+// read_token onto a compare-and-set register of the session's refresh
+// token.
 const (
-	FIssue   = "issue_code"     // {email, code} -> {}
-	FLogin   = "create_session" // {email, code} -> {found, user_id}
-	FHook    = "read_session"   // {} -> {found, user_id, email}
-	FLogout  = "delete_session" // {} -> {}
-	FRefresh = "refresh_token"  // {token} -> {refreshed, old}
-	FToken   = "read_token"     // final read: {} -> {token}
+	FIssue   = opspec.FIssueCode     // {email, code} -> {}
+	FLogin   = opspec.FCreateSession // {email, code} -> {found, user_id}
+	FHook    = opspec.FReadSession   // {} -> {found, user_id, email}
+	FLogout  = opspec.FDeleteSession // {} -> {}
+	FRefresh = opspec.FRefreshToken  // {token} -> {refreshed, old}
+	FToken   = opspec.FReadToken     // final read: {} -> {token}
 )
 
 // Args is every op's invoke value; each op uses some fields. The key is
@@ -71,7 +73,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "auth" }
+func (Workload) Name() string { return opspec.Auth.Name }
 
 // Variants implements workloads.Workload. They differ in how the refresh
 // reads and writes; the hook always reads through the request's session

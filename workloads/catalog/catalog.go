@@ -21,17 +21,19 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload, versioned reads and writes of a product and
-// its variants; every op's key is the product's slug.
+// The ops of this workload (opspec declares them and their models),
+// versioned reads and writes of a product and its variants; every op's key
+// is the product's slug.
 const (
-	FSave        = "save_product" // {slug, version, price} -> {}
-	FGet         = "get_product"  // {slug} -> {version, price} (version null when absent)
-	FAddVariant  = "add_variant"  // {slug, variant, version, price} -> {}
-	FGetVariants = "get_variants" // getProductVariants: {slug} -> Variants
-	FGetVariant  = "get_variant"  // getVariantById: {slug, variant, version} -> workloads.Presence
+	FSave        = opspec.FSaveProduct // {slug, version, price} -> {}
+	FGet         = opspec.FGetProduct  // {slug} -> {version, price} (version null when absent)
+	FAddVariant  = opspec.FAddVariant  // {slug, variant, version, price} -> {}
+	FGetVariants = opspec.FGetVariants // getProductVariants: {slug} -> Variants
+	FGetVariant  = opspec.FGetVariant  // getVariantById: {slug, variant, version} -> workloads.Presence
 )
 
 // Args is both ops' invoke value; the key is the slug.
@@ -58,7 +60,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "catalog" }
+func (Workload) Name() string { return opspec.Catalog.Name }
 
 // Variants implements workloads.Workload: the shop's functions take
 // "D1Database | D1Session", so the variants are env.DB (plain) and the

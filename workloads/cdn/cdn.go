@@ -17,19 +17,20 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload. Every op's key is a folder: reads that span
-// folders (the whole listing, the folder list) record what they saw of the
-// one folder the user was looking for, so the checker's per-key partitions
-// stay exact.
+// The ops of this workload (opspec declares them and their models). Every
+// op's key is a folder: reads that span folders (the whole listing, the
+// folder list) record what they saw of the one folder the user was looking
+// for, so the checker's per-key partitions stay exact.
 const (
-	FUpload  = "upload_file"    // {folder, key, id, version} -> {}
-	FList    = "list_files"     // listCdnFiles(folder): {folder} -> Listing
-	FListAll = "list_all_files" // listAllCdnFiles(): {folder} -> Listing of that folder
-	FGet     = "get_file"       // getCdnFileByKey / getCdnFile: {folder, key | id, version} -> Presence
-	FFolders = "list_folders"   // getCdnFolders(): {folder} -> Presence of that folder (version 1)
+	FUpload  = opspec.FUploadFile   // {folder, key, id, version} -> {}
+	FList    = opspec.FListFiles    // listCdnFiles(folder): {folder} -> Listing
+	FListAll = opspec.FListAllFiles // listAllCdnFiles(): {folder} -> Listing of that folder
+	FGet     = opspec.FGetFile      // getCdnFileByKey / getCdnFile: {folder, key | id, version} -> Presence
+	FFolders = opspec.FListFolders  // getCdnFolders(): {folder} -> Presence of that folder (version 1)
 )
 
 // Args is every op's invoke value; the key is Folder.
@@ -70,7 +71,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "cdn" }
+func (Workload) Name() string { return opspec.CDN.Name }
 
 // Variants implements workloads.Workload: like phase 2, the functions take
 // "D1Database | D1Session", so the variants are env.DB (plain) and the

@@ -19,19 +19,21 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload. Job ops are keyed by job id, config ops by
-// tenant; listSearchJobs reads a tenant's jobs and records what it showed
-// of the one job the user was looking for (the op's key).
+// The ops of this workload (opspec declares them and their models). Job
+// ops are keyed by job id, config ops by tenant; listSearchJobs reads a
+// tenant's jobs and records what it showed of the one job the user was
+// looking for (the op's key).
 const (
-	FAdvance   = "advance_job" // {job, tenant, version} -> {}: submit (1), start (2), results (3), complete (4)
-	FGetJob    = "get_job"     // getSearchJob(id): {job} -> Status
-	FListJobs  = "list_jobs"   // listSearchJobs(tenant): {job, tenant} -> Status of that job
-	FResults   = "get_results" // getJobResults(id): {job} -> Results
-	FSetConfig = "set_config"  // {tenant, version} -> {}
-	FGetConfig = "get_config"  // getActiveConfig(tenant): {tenant} -> Config
+	FAdvance   = opspec.FAdvanceJob // {job, tenant, version} -> {}: submit (1), start (2), results (3), complete (4)
+	FGetJob    = opspec.FGetJob     // getSearchJob(id): {job} -> Status
+	FListJobs  = opspec.FListJobs   // listSearchJobs(tenant): {job, tenant} -> Status of that job
+	FResults   = opspec.FGetResults // getJobResults(id): {job} -> Results
+	FSetConfig = opspec.FSetConfig  // {tenant, version} -> {}
+	FGetConfig = opspec.FGetConfig  // getActiveConfig(tenant): {tenant} -> Config
 )
 
 // The job's versions: what each step of its life makes it.
@@ -59,7 +61,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "domain-search" }
+func (Workload) Name() string { return opspec.DomainSearch.Name }
 
 // Variants implements workloads.Workload: like phases 2 and 3, the
 // functions take "D1Database | D1Session", so the variants are env.DB

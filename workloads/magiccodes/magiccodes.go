@@ -10,14 +10,16 @@ import (
 	"fmt"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload (history/FORMAT.md's op tables).
+// The ops of this workload; opspec declares them and the model each maps
+// to (history/FORMAT.md's op tables).
 const (
-	FIssue  = "issue_code"  // {email, code} -> {}
-	FVerify = "verify_code" // {email, code} -> {valid}
-	FRead   = "read_code"   // final read: {email, code} -> {issued, used}
+	FIssue  = opspec.FIssueCode  // {email, code} -> {}
+	FVerify = opspec.FVerifyCode // {email, code} -> {valid}
+	FRead   = opspec.FReadCode   // final read: {email, code} -> {issued, used}
 )
 
 // Args is the invoke value of every op; the key is "email/code".
@@ -49,7 +51,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "magic-codes" }
+func (Workload) Name() string { return opspec.MagicCodes.Name }
 
 // Variants implements workloads.Workload.
 func (Workload) Variants() []string {

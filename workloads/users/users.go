@@ -9,14 +9,16 @@ import (
 	"fmt"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/opspec"
 	"github.com/d1check/d1check/workloads"
 )
 
-// The ops of this workload (history/FORMAT.md's op tables).
+// The ops of this workload; opspec declares them and the model each maps
+// to (history/FORMAT.md's op tables).
 const (
-	FGetOrCreate = "get_or_create_user" // {email} -> {id, created}
-	FGetUser     = "get_user"           // {email} -> {id} (null when absent)
-	FListUsers   = "list_users"         // final read: {email} -> {ids: [...]}
+	FGetOrCreate = opspec.FGetOrCreateUser // {email} -> {id, created}
+	FGetUser     = opspec.FGetUser         // {email} -> {id} (null when absent)
+	FListUsers   = opspec.FListUsers       // final read: {email} -> {ids: [...]}
 )
 
 // Args is the invoke value of every op: the email, which is also the key.
@@ -46,7 +48,7 @@ type Workload struct{}
 func init() { workloads.Register(Workload{}) }
 
 // Name implements workloads.Workload.
-func (Workload) Name() string { return "users" }
+func (Workload) Name() string { return opspec.Users.Name }
 
 // Variants implements workloads.Workload.
 func (Workload) Variants() []string {

@@ -3,6 +3,7 @@ package webapp
 import (
 	"fmt"
 	"github.com/d1check/d1check/httpspec"
+	"github.com/d1check/d1check/opspec"
 
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/magiccodes"
@@ -18,11 +19,11 @@ const (
 	fGet         = users.FGetUser
 	fIssue       = magiccodes.FIssue
 	fVerify      = magiccodes.FVerify
-	fWrite       = "write"
-	fRead        = "read"
-	fAdd         = "add_element"
-	fReadSet     = "read_set"
-	fAddRead     = "add_read"
+	fWrite       = opspec.FWrite
+	fRead        = opspec.FRead
+	fAdd         = opspec.FAddElement
+	fReadSet     = opspec.FReadSet
+	fAddRead     = opspec.FAddRead
 )
 
 // roleOf maps a history op back to the role that produced it.
