@@ -77,7 +77,7 @@ Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(
 		newRunCmd(g), newGateCmd(g), newCheckCmd(g), newReportCmd(g),
-		newScenariosCmd(g), newVersionCmd(g), newEmulateCmd(g), newSoakCmd(g), newSelftestCmd(g),
+		newScenariosCmd(g), newVersionCmd(g), newEmulateCmd(g), newSoakCmd(g), newSelftestCmd(g), newShrinkCmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
