@@ -58,6 +58,7 @@ type groupView struct {
 type runView struct {
 	ID, Name, File, HistoryPath, Target string
 	Seed                                int64
+	Time, Replay                        string // "simulated" or "real"; the replay command
 	Verdict                             checker.Verdict
 	Met                                 bool
 	ExpectWhy                           string
@@ -216,6 +217,7 @@ func buildRun(run Run, st *stats, i int, vizLeft, leftOut *int) runView {
 		if rv.Target == "" {
 			rv.Target = s.Target.Kind
 		}
+		rv.Time, rv.Replay = timeOf(s), s.ReplayCommand()
 	}
 	rv.Met, rv.ExpectWhy = Expectation(run)
 	rv.Variants = variantsOf(run)

@@ -93,6 +93,14 @@ func scenarioOrNil(run Run) *scenarios.Scenario {
 	return s
 }
 
+// timeOf is which clock s ran on, as the report says it.
+func timeOf(s *scenarios.Scenario) string {
+	if s.Simulated() {
+		return scenarios.TimeSimulated
+	}
+	return scenarios.TimeReal
+}
+
 // defaultExpect is what a scenario without expect must show: a valid
 // verdict and no anomalies. A history without an expectation is held to
 // the strictest one, never waved through.

@@ -18,13 +18,13 @@ const SummarySchema = "d1check-summary/1"
 //
 //	{
 //	  "schema": "d1check-summary/1",
-//	  "title": "…", "command": "…", "started_at": "RFC 3339" (omitted when unknown),
+//	  "title": "…", "command": "…", "started_at": "RFC 3339" (omitted when unknown, or when every run is simulated),
 //	  "verdict": "valid|invalid|unknown",          // worst over scenarios
 //	  "expectations_met": true,                    // every scenario's expect met
 //	  "checks": [{"name", "verdict", "checked", "failed", "unknown", "anomalies"}],
 //	  "anomalies": [{"kind", "check", "events", "explanation", "blame",
 //	                 "scenario", "variant", "key", "session"}],
-//	  "scenarios": [{"name", "file", "workload", "history", "verdict",
+//	  "scenarios": [{"name", "file", "workload", "history", "verdict", "time", "replay",
 //	                 "expect": {"verdict", "anomalies"}, "expect_stated",
 //	                 "expectation_met", "expectation",
 //	                 "checks": [checker.CheckResult…], "anomalies": […],
@@ -75,6 +75,10 @@ type SummaryScenario struct {
 	Workload string          `json:"workload,omitempty"`
 	History  string          `json:"history,omitempty"`
 	Verdict  checker.Verdict `json:"verdict"`
+	// Time is the clock the run used: "simulated" (it replays byte for
+	// byte) or "real". Replay is the command that runs it again.
+	Time   string `json:"time,omitempty"`
+	Replay string `json:"replay,omitempty"`
 	// Expect is the expectation the run was held to; ExpectStated is false
 	// when the scenario had none and the default {valid, []} applied.
 	Expect         SummaryExpect         `json:"expect"`
@@ -109,7 +113,7 @@ func buildSummary(pr *prepared) *Summary {
 	r := pr.r
 	s := &Summary{Schema: SummarySchema, Title: r.Title, Command: r.Command, Verdict: r.Verdict(), ExpectationsMet: true,
 		Checks: []SummaryCheck{}, Anomalies: []SummaryAnomaly{}, Scenarios: []SummaryScenario{}}
-	if !r.Started.IsZero() {
+	if !r.Started.IsZero() && !allSimulated(r) {
 		t := r.Started.UTC()
 		s.StartedAt = &t
 	}
@@ -157,12 +161,25 @@ func summaryScenario(run Run, i int, st *stats) SummaryScenario {
 	}
 	if s := scenarioOrNil(run); s != nil {
 		sc.File = s.File
+		sc.Time, sc.Replay = timeOf(s), s.ReplayCommand()
 	}
 	for _, a := range run.Result.Anomalies {
 		sc.Anomalies = append(sc.Anomalies, SummaryAnomaly{Kind: a.Kind, Check: a.Check, Events: nonNilInts(a.Events),
 			Explanation: a.Explanation, Blame: blameOf(a), Scenario: name, Variant: a.Variant, Key: a.Key, Session: a.Session})
 	}
 	return sc
+}
+
+// allSimulated reports whether every run of r ran on simulated time: its
+// summary.json then holds nothing that depends on the wall clock (the
+// start time is left out), so a replay writes it byte for byte again.
+func allSimulated(r *Report) bool {
+	for _, run := range r.Runs {
+		if s := scenarioOrNil(run); s == nil || !s.Simulated() {
+			return false
+		}
+	}
+	return len(r.Runs) > 0
 }
 
 func nonNil(xs []string) []string {

@@ -56,6 +56,40 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
+// The embedded emulator runs on simulated time unless the scenario opts
+// out; other targets always run on real time.
+func TestParseTime(t *testing.T) {
+	for src, want := range map[string]string{
+		"name: a\nworkload: users\n":                                                  TimeSimulated,
+		"name: a\nworkload: users\ntarget: {time: real}\n":                            TimeReal,
+		"name: a\nworkload: users\ntarget: {kind: emulator, time: simulated}\n":       TimeSimulated,
+		"name: a\nworkload: users\ntarget: {kind: rest, url: http://127.0.0.1:1}\n":   TimeReal,
+		"name: a\nworkload: users\ntarget: {kind: worker, url: http://127.0.0.1:1}\n": TimeReal,
+	} {
+		s, err := Parse("t.yaml", []byte(src), cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Target.Time != want || s.Simulated() != (want == TimeSimulated) {
+			t.Errorf("%q: time %q (simulated %v), want %q", src, s.Target.Time, s.Simulated(), want)
+		}
+	}
+}
+
+func TestReplayCommand(t *testing.T) {
+	for _, c := range []struct {
+		s    Scenario
+		want string
+	}{
+		{Scenario{Name: "u", File: "builtin:gate/users-atomic.yaml", Seed: 7, Ops: 3000}, "d1check run gate/users-atomic.yaml --seed 7 --ops 3000"},
+		{Scenario{Name: "u", File: "my scenarios/u.yaml", Seed: 3, Duration: time.Second}, "d1check run 'my scenarios/u.yaml' --seed 3"},
+	} {
+		if got := c.s.ReplayCommand(); got != c.want {
+			t.Errorf("ReplayCommand() = %q, want %q", got, c.want)
+		}
+	}
+}
+
 func TestParseErrorsNameFileLineField(t *testing.T) {
 	cases := []struct {
 		name, src string
@@ -88,6 +122,8 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"syntax", "name: [a\n", 1, "", "not found"},
 		{"round trip on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  round_trip: {constant: 1ms}\n", 6, "target.round_trip", "only be set on the emulator"},
 		{"bad round trip", "name: a\nworkload: users\ntarget:\n  round_trip: {min: 5ms, max: 1ms}\n", 4, "target.round_trip.max", "min <= max"},
+		{"bad time", "name: a\nworkload: users\ntarget:\n  time: virtual\n", 4, "target.time", `"virtual" is not one of simulated, real`},
+		{"simulated worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  time: simulated\n", 6, "target.time", "only the embedded emulator"},
 		{"fault after end", "name: a\nworkload: users\nduration: 2s\nfaults:\n  - {at: 3s, kind: pause-replication}\n", 5, "faults[0].at", "after the run"},
 	}
 	for _, c := range cases {

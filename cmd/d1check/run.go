@@ -178,6 +178,9 @@ func printRun(g *globals, run reports.Run) {
 		}
 	}
 	fmt.Fprintln(g.stdout)
+	if s := run.Scenario; s != nil && s.Simulated() {
+		fmt.Fprintf(g.stdout, "    replay: %s\n", s.ReplayCommand())
+	}
 	for _, a := range firstOfEachKind(res.Anomalies) {
 		fmt.Fprintf(g.stdout, "    %s (%d): %s\n", a.Kind, kinds[a.Kind], a.Explanation)
 	}
