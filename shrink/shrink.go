@@ -78,7 +78,7 @@ type Result struct {
 // Shrink searches for the smallest run of s that still shows the target
 // anomaly kinds, using the harness to run each candidate.
 func Shrink(ctx context.Context, s *scenarios.Scenario, opts Options) (*Result, error) {
-	if s.Target.Kind != "emulator" || s.Target.Time != scenarios.TimeSimulated {
+	if !s.Simulated() {
 		return nil, fmt.Errorf("%w, and %s runs on real time on a %s target: only the embedded emulator on simulated time (target.time: simulated) replays", ErrNotReplayable, s.Name, s.Target.Kind)
 	}
 	try := func(ctx context.Context, s *scenarios.Scenario) (Outcome, error) {
