@@ -3,8 +3,10 @@ package shrink
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/scenarios"
 )
 
@@ -31,6 +33,12 @@ func Testscript(r *Result, command string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Regression found by `%s`:\n", command)
 	fmt.Fprintf(&b, "# %s shrunk to %s, still showing %s.\n", size(r.Original), size(r.Smallest), joinKinds(r.Target))
+	if r.Run.Result != nil {
+		fmt.Fprintf(&b, "# What it shows:\n")
+		for _, a := range firstOfEachKind(r.Run.Result.Anomalies) {
+			fmt.Fprintf(&b, "#   %s: %s\n", a.Kind, a.Explanation)
+		}
+	}
 	fmt.Fprintf(&b, "# The run replays from its seed, so the counts below are exact.\n")
 	fmt.Fprintf(&b, "exitcode 0 d1check gate %s --out out\n", file)
 	fmt.Fprintf(&b, "grep '^%s +%s +%d anomalies +\\(as expected\\)$' stdout.txt\n", regexp.QuoteMeta(s.Name), r.Last.Verdict, r.Last.Count)
@@ -41,6 +49,16 @@ func Testscript(r *Result, command string) []byte {
 	fmt.Fprintf(&b, "\n-- %s --\n", file)
 	b.Write(ScenarioFile(r, command))
 	return []byte(b.String())
+}
+
+func firstOfEachKind(as []checker.Anomaly) []checker.Anomaly {
+	var out []checker.Anomaly
+	for _, a := range as {
+		if !slices.ContainsFunc(out, func(b checker.Anomaly) bool { return b.Kind == a.Kind }) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // size describes a run's size in the dimensions people look at first.

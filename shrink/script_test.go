@@ -20,6 +20,8 @@ func TestTestscriptPinsTheSmallestRun(t *testing.T) {
 	res := &Result{Original: big(), Smallest: small, Target: []checker.Kind{checker.DuplicateCreate},
 		Last: Outcome{Verdict: checker.Invalid, Kinds: []checker.Kind{checker.DuplicateCreate, checker.StaleRead}, Count: 5,
 			PerKind: map[checker.Kind]int{checker.DuplicateCreate: 2, checker.StaleRead: 3}}}
+	res.Run.Result = &checker.Result{Anomalies: []checker.Anomaly{{Kind: checker.DuplicateCreate, Explanation: "op 1 and op 2 both created"},
+		{Kind: checker.DuplicateCreate, Explanation: "op 3 and op 4"}, {Kind: checker.StaleRead, Explanation: "op 5 read nothing"}}}
 	ar := txtar.Parse(Testscript(res, "d1check shrink big.yaml --seed 7"))
 	if len(ar.Files) != 1 || ar.Files[0].Name != "big-min.yaml" {
 		t.Fatalf("files %v", ar.Files)
@@ -35,6 +37,7 @@ func TestTestscriptPinsTheSmallestRun(t *testing.T) {
 	script := string(ar.Comment)
 	if !strings.Contains(script, "exitcode 0 d1check gate big-min.yaml --out out\n") ||
 		!strings.Contains(script, "`d1check shrink big.yaml --seed 7`") ||
+		!strings.Contains(script, "\n#   duplicate-create: op 1 and op 2 both created\n#   stale-read: op 5 read nothing\n") ||
 		!strings.Contains(script, "24 clients, 3000 ops, 40 keys (hot 0.3 on 2) shrunk to 2 clients, 2 ops") {
 		t.Fatalf("script:\n%s", script)
 	}
