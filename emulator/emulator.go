@@ -116,7 +116,10 @@ func (e *Emulator) fireReplica(r *replica, gen uint64) {
 	now := e.cfg.Clock.Now()
 	r.mu.Lock()
 	if gen == r.timerGen {
+		// Before reading the log: a commit that finds armed still set
+		// has appended before this apply looks (see committed).
 		r.timer = nil
+		r.armed.Store(false)
 	}
 	applied := r.applyDue(now)
 	r.reschedule(now)
@@ -127,10 +130,15 @@ func (e *Emulator) fireReplica(r *replica, gen uint64) {
 }
 
 // committed tells every replica that the log grew. The caller holds the
-// primary's lock, so replicas hear of commits in commit order.
+// primary's lock, so replicas hear of commits in commit order. A replica
+// with an apply pending is left alone: that apply reads the log after the
+// append and plans the next one from there.
 func (e *Emulator) committed(now time.Time) {
 	for _, region := range d1.Regions {
 		r := e.replicas[region]
+		if r.armed.Load() {
+			continue
+		}
 		r.mu.Lock()
 		r.reschedule(now)
 		r.mu.Unlock()

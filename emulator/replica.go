@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/d1check/d1check/d1"
@@ -40,6 +41,10 @@ type replica struct {
 	timer    sim.Timer // the pending apply; nil: none
 	timerGen uint64    // counts timers set, so a stale one knows it
 	wakeAt   time.Time // when timer fires
+
+	// armed is timer != nil, readable without r.mu: a commit need not
+	// lock a replica whose pending apply will see the new entry anyway.
+	armed atomic.Bool
 }
 
 // dueTime draws entry e's lag once and returns when it may be applied: its
@@ -91,6 +96,7 @@ func (r *replica) reschedule(now time.Time) {
 	gen := r.timerGen
 	r.wakeAt = due
 	r.timer = r.clock.AfterFunc(due.Sub(now), func() { r.fire(gen) })
+	r.armed.Store(true)
 }
 
 func (r *replica) disarm() {
@@ -98,6 +104,7 @@ func (r *replica) disarm() {
 		r.timer.Stop()
 		r.timer = nil
 	}
+	r.armed.Store(false)
 }
 
 func later(a, b time.Time) time.Time {
