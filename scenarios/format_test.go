@@ -43,3 +43,20 @@ func TestFormatRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// A built-in scenario on simulated time replays from its seed, so its
+// expect states the exact anomaly kinds: allow is for real time only. (The
+// soak suite runs under d1check soak, on real time.)
+func TestBuiltinSimulatedScenariosNeedNoAllow(t *testing.T) {
+	for _, suite := range []string{"gate", "demo"} {
+		ss, err := Builtin(suite, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range ss {
+			if s.Simulated() && s.Expect != nil && len(s.Expect.Allow) > 0 {
+				t.Errorf("%s runs on simulated time but allows %v: state the exact kinds its seed shows", s.File, s.Expect.Allow)
+			}
+		}
+	}
+}
