@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,7 +45,7 @@ type Options struct {
 	MaxRuns int
 	MaxTime time.Duration
 	// Dir receives the runs' histories: Dir/try/ is overwritten by each
-	// run, Dir/smallest/ keeps the smallest one's.
+	// run and removed at the end, Dir/smallest/ keeps the smallest one's.
 	Dir string
 	// Check bounds each run's checker; a run whose verdict is unknown
 	// does not count as showing the target.
@@ -90,6 +91,9 @@ func Shrink(ctx context.Context, s *scenarios.Scenario, opts Options) (*Result, 
 	}
 	res, err := shrink(ctx, s, opts, try, time.Now)
 	if err != nil {
+		return nil, err
+	}
+	if err := os.RemoveAll(filepath.Join(opts.Dir, "try")); err != nil {
 		return nil, err
 	}
 	// Replay the smallest run where it stays, and make sure it replays:
