@@ -67,7 +67,7 @@ awk -F'\t' -v seeds="$seeds" '
 		if ($2 == $3) exact[name]++
 	}
 	END {
-		printf "%-34s %-26s %-9s %-9s %s\n", "scenario", "required kinds", "all req.", "exactly", "per kind; other kinds seen"
+		printf "%-34s %-28s %-9s %-9s %s\n", "scenario", "required kinds", "all req.", "exactly", "per kind; other kinds seen"
 		bad = 0
 		for (j = 1; j <= n; j++) {
 			name = names[j]
@@ -76,7 +76,7 @@ awk -F'\t' -v seeds="$seeds" '
 			for (i = 1; i <= k; i++) per = per sprintf("%s%s %d/%d", (i > 1 ? ", " : ""), want[i], hits[name, want[i]], seeds)
 			k = split(others[name], extra, " ")
 			for (i = 1; i <= k; i++) per = per sprintf("; %s %d/%d", extra[i], other[name, extra[i]], seeds)
-			printf "%-34s %-26s %-9s %-9s %s\n", name, req[name], (full[name] + 0) "/" seeds, (exact[name] + 0) "/" seeds, per
+			printf "%-34s %-28s %-9s %-9s %s\n", name, req[name], (full[name] + 0) "/" seeds, (exact[name] + 0) "/" seeds, per
 			if (full[name] + 0 < seeds) bad = 1
 		}
 		exit bad
