@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
+	"strings"
 )
 
 // Row is one result row keyed by column name, as the binding returns it.
@@ -41,6 +43,10 @@ type Result struct {
 	Results []Row `json:"results"`
 	Success bool  `json:"success"`
 	Meta    Meta  `json:"meta"`
+	// Columns are the result's column names in the statement's order, when
+	// the target knows them (the emulator does): a Row is a map and loses
+	// the order, which the binding's raw() and ROWS_AND_COLUMNS keep.
+	Columns []string `json:"-"`
 }
 
 // Meta is D1's result meta. ServedByRegion and ServedByPrimary are what a
@@ -153,9 +159,75 @@ func bindValue(v any) (any, error) {
 	case []byte:
 		return x, nil
 	}
+	if b, ok := byteArray(v); ok {
+		return b, nil // an array of byte values, as the binding accepts one
+	}
 	return nil, typeError(v)
 }
 
+// typeError is the binding's D1_TYPE_ERROR for v, in JavaScript's words:
+// typeof v and String(v), as if v had crossed into JavaScript (a map or a
+// struct is an object, "[object Object]"; a slice an array, its elements
+// joined by commas; an integer beyond int64 a bigint).
 func typeError(v any) error {
-	return &Error{Message: fmt.Sprintf("D1_TYPE_ERROR: Type '%T' not supported for value '%v'", v, v), Kind: KindType}
+	typ, val := jsTypeOf(v)
+	return &Error{Message: fmt.Sprintf("D1_TYPE_ERROR: Type '%s' not supported for value '%s'", typ, val), Kind: KindType}
+}
+
+func jsTypeOf(v any) (typ, val string) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Uint, reflect.Uint64:
+		return "bigint", fmt.Sprint(v)
+	case reflect.Func:
+		return "function", "function"
+	case reflect.Slice, reflect.Array:
+		parts := make([]string, rv.Len())
+		for i := range parts {
+			e := rv.Index(i).Interface()
+			if _, s := jsTypeOf(e); e != nil {
+				parts[i] = s
+			}
+		}
+		return "object", strings.Join(parts, ",")
+	case reflect.Bool:
+		return "boolean", fmt.Sprint(v)
+	case reflect.String:
+		return "string", rv.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Float32, reflect.Float64:
+		return "number", fmt.Sprint(v)
+	}
+	return "object", "[object Object]"
+}
+
+// byteArray converts a slice whose every element is a whole number from 0
+// to 255 into bytes; ok is false for anything else.
+func byteArray(v any) ([]byte, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil, false
+	}
+	b := make([]byte, rv.Len())
+	for i := range b {
+		e := rv.Index(i)
+		for e.Kind() == reflect.Interface && !e.IsNil() {
+			e = e.Elem()
+		}
+		var n float64
+		switch e.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			n = float64(e.Int())
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			n = float64(e.Uint())
+		case reflect.Float32, reflect.Float64:
+			n = e.Float()
+		default:
+			return nil, false
+		}
+		if n < 0 || n >= 256 || n != math.Trunc(n) {
+			return nil, false
+		}
+		b[i] = byte(n)
+	}
+	return b, true
 }

@@ -174,6 +174,21 @@ func TestBindConvertsLikeTheBinding(t *testing.T) {
 	if len(rec.sent) != n {
 		t.Fatal("a statement with a bind error must not be sent")
 	}
+	// The binding's words, in JavaScript's terms (held to workerd by the
+	// workerd package's fidelity tests).
+	for v, want := range map[any]string{
+		"struct": "D1_TYPE_ERROR: Type 'object' not supported for value '[object Object]'",
+		"slice":  "D1_TYPE_ERROR: Type 'object' not supported for value '1,x'",
+		"big":    "D1_TYPE_ERROR: Type 'bigint' not supported for value '18446744073709551615'",
+	} {
+		arg := map[string]any{"struct": struct{}{}, "slice": []any{1, "x"}, "big": uint64(1<<64 - 1)}[v.(string)]
+		if _, err := st.Bind(arg).Run(ctx); err == nil || err.Error() != want {
+			t.Errorf("binding a %s: %v, want %q", v, err, want)
+		}
+	}
+	if _, err := st.Bind([]int{1, 2, 255}).Run(ctx); err != nil {
+		t.Errorf("an array of byte values binds as a BLOB, as in the binding: %v", err)
+	}
 	if _, err := db.Batch(ctx, []*Statement{st, nil}); err == nil {
 		t.Fatal("a nil statement in a batch must be refused")
 	}

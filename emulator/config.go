@@ -27,7 +27,8 @@ type Config struct {
 	// before the instance sees the request, half after it answers. Zero
 	// (the default) answers in microseconds, which makes a read-then-write
 	// race far narrower than on Cloudflare, where every query crosses a
-	// network; scenarios set a few milliseconds.
+	// network; scenarios set a few milliseconds. On simulated time a zero
+	// draw takes SimulatedRequestTime.
 	RoundTrip LagModel
 	// Seed seeds the lag draws (one generator per region).
 	Seed int64

@@ -23,6 +23,11 @@
 // the next position, which bookmarks encode (d1.NewBookmark). Reads never
 // advance it, as in production.
 //
+// One prepare() may hold several statements; they run in order, and a
+// statement that cannot compile until a schema statement before it has run
+// (CREATE TABLE t …; INSERT INTO t …) is compiled at its turn, as SQLite's
+// own exec and wrangler dev do.
+//
 // # Replication
 //
 // The primary records each commit's row changes with SQLite's session

@@ -53,6 +53,11 @@ type part struct {
 	sql    string // this statement's own text, replayed by replicas for DDL
 	offset int    // where it starts in the query's text, for error offsets
 	info   stmtInfo
+	// deferred marks the rest of a text that could not be compiled before
+	// an earlier statement of it runs (CREATE TABLE t …; INSERT INTO t …):
+	// stmt is nil and sql holds the rest, compiled once the schema
+	// statements before it have run, as SQLite's own exec does.
+	deferred bool
 }
 
 // connLife serialises opening and closing connections, to work around a

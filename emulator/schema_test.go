@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,5 +70,56 @@ func TestIsSchemaStatement(t *testing.T) {
 		if got := isSchemaStatement(sql); got != want {
 			t.Errorf("isSchemaStatement(%q) = %v, want %v", sql, got, want)
 		}
+	}
+}
+
+// One prepare() may hold a whole script whose later statements only
+// compile once the earlier ones ran, as Cloudflare's sessions template
+// resets its table (DROP TABLE IF EXISTS …; CREATE TABLE …; INSERT …).
+// wrangler dev runs every statement; so must the emulator, replicas
+// included, and again when the table already exists.
+func TestScriptInOnePrepareRunsEveryStatement(t *testing.T) {
+	emu, err := New(Config{DefaultLag: Constant(time.Millisecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	db, _ := emu.Database("")
+	ctx := context.Background()
+	script := "DROP TABLE IF EXISTS m; CREATE TABLE m (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO m (v) VALUES ('a'); INSERT INTO m (v) VALUES ('b')"
+	for round := range 3 {
+		if _, err := db.Prepare(script).Run(ctx); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		r, err := db.Prepare("SELECT count(*) AS n FROM m").First(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := r.Int("n"); n != 2 {
+			t.Fatalf("round %d: %d rows in m, want 2 (the script ran whole, once)", round, n)
+		}
+	}
+	if _, err := db.Prepare("DROP TABLE IF EXISTS z; CREATE TABLE z (id INTEGER PRIMARY KEY); INSERT INTO z VALUES (?)").Run(ctx); err == nil ||
+		!strings.Contains(err.Error(), "Wrong number of parameter bindings") {
+		t.Fatalf("a script statement missing its parameter: %v, want D1's parameter count error", err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := emu.WaitReplicated(wctx); err != nil {
+		t.Fatal(err)
+	}
+	s := emu.Status()
+	for _, r := range s.Replicas {
+		if r.Error != "" {
+			t.Fatalf("replica %s stopped: %s", r.Region, r.Error)
+		}
+	}
+	rdb, _ := emu.Database("APAC")
+	r, err := rdb.WithSession("first-unconstrained").Prepare("SELECT group_concat(v) AS vs FROM m").First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := r.String("vs"); vs != "a,b" {
+		t.Fatalf("APAC replica has %q, want a,b", vs)
 	}
 }

@@ -3,9 +3,17 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/d1check/d1check/d1"
 )
+
+// SimulatedRequestTime is what a request takes on simulated time when
+// Config.RoundTrip draws nothing: about what one takes on real time while
+// a handful of clients share two cores. Without it a request would take
+// no time at all, a run of hundreds of ops would be over in a few
+// milliseconds of virtual time, and replication lag would never show.
+const SimulatedRequestTime = time.Millisecond
 
 // transport is a client in one region talking to the emulator.
 type transport struct {
@@ -31,6 +39,12 @@ func (t *transport) Query(ctx context.Context, req d1.Request) (d1.Response, err
 	clock := t.e.cfg.Clock
 	clock.Yield()
 	d := t.e.rtt.draw()
+	if d == 0 && clock.Simulated() {
+		// On real time a request without a round trip still takes the
+		// CPU's time; on simulated time it would take none, and while
+		// clients kept the scheduler busy no replica would ever apply.
+		d = SimulatedRequestTime
+	}
 	if err := clock.Sleep(ctx, d/2); err != nil {
 		return d1.Response{}, err
 	}

@@ -36,7 +36,7 @@ func BenchmarkSimulated(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		target, emu, closeTarget, err := openTarget(context.Background(), s, nem.Hooks(emulator.Hooks{}), clock)
+		target, emu, closeTarget, err := openTarget(context.Background(), s, nem.Hooks(emulator.Hooks{}), clock, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/emulator/server"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/reports"
@@ -43,6 +44,13 @@ type Options struct {
 	// Progress, when set, is called about once a second with the ops done
 	// so far and the ops planned (0 for a duration-bound run).
 	Progress func(done, planned int)
+	// Workerd is the workerd binary of target workerd ("" resolves it:
+	// $D1CHECK_WORKERD, .tools/bin, …; see workerd.Find).
+	Workerd string
+	// Trace, when set, records every query the emulator's server answers
+	// (target workerd); Execute saves it as trace.jsonl next to the
+	// history.
+	Trace *server.Trace
 }
 
 // Catalog is the scenarios.Catalog of the registered workloads.
@@ -75,11 +83,19 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if nem != nil {
 		hooks = nem.Hooks(hooks)
 	}
-	target, emu, closeTarget, err := openTarget(ctx, s, hooks, clock)
+	if s.Target.Kind == scenarios.TargetWorkerd && opts.Trace == nil {
+		opts.Trace = server.NewTrace(0)
+	}
+	target, emu, closeTarget, err := openTarget(ctx, s, hooks, clock, opts)
 	if err != nil {
 		return run, err
 	}
-	defer closeTarget()
+	closed := false
+	defer func() {
+		if !closed {
+			closeTarget()
+		}
+	}()
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return run, err
@@ -87,6 +103,15 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	run.HistoryPath = filepath.Join(dir, "history.jsonl")
 	if err := record(ctx, s, w, target, clock, fault{nem, emu}, run.HistoryPath, opts); err != nil {
 		return run, err
+	}
+	closed = true
+	if err := closeTarget(); err != nil {
+		return run, err
+	}
+	if opts.Trace != nil {
+		if err := opts.Trace.Save(filepath.Join(dir, "trace.jsonl")); err != nil {
+			return run, err
+		}
 	}
 	h, err := history.ReadFile(run.HistoryPath)
 	if err != nil {

@@ -101,11 +101,11 @@ func TestEveryBuiltinScenarioReplays(t *testing.T) {
 	}
 }
 
-// The same, at full size. Skipped in -short and under the race detector,
-// where it would take minutes.
+// The same, at full size: minutes of CPU, so it runs only when asked
+// for, with D1CHECK_REPLAY_FULL=1 (and never under the race detector).
 func TestEveryBuiltinScenarioReplaysAtFullSize(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("full-size runs of every built-in scenario: not in -short or under -race")
+	if os.Getenv("D1CHECK_REPLAY_FULL") == "" || raceEnabled || testing.Short() {
+		t.Skip("full-size runs of every built-in scenario: set D1CHECK_REPLAY_FULL=1 (not with -race or -short)")
 	}
 	for _, s := range builtins(t) {
 		t.Run(s.Name, func(t *testing.T) { replayed(t, s) })

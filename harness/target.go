@@ -13,6 +13,7 @@ import (
 	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/targets/rest"
 	"github.com/d1check/d1check/targets/worker"
+	workerdtarget "github.com/d1check/d1check/targets/workerd"
 )
 
 // Environment variables a scenario's target reads: secrets never live in
@@ -40,8 +41,10 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // hooks are installed in an embedded emulator (the nemesis's); the
 // emulator is returned too, nil for other targets, for the nemesis to act
 // on.
-func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, clock sim.Clock) (runner.Target, *emulator.Emulator, func(), error) {
+func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, clock sim.Clock, opts Options) (runner.Target, *emulator.Emulator, func() error, error) {
 	switch s.Target.Kind {
+	case scenarios.TargetWorkerd:
+		return openWorkerd(ctx, s, hooks, opts)
 	case "emulator":
 		cfg := EmulatorConfig(s)
 		cfg.Hooks = hooks
@@ -50,7 +53,7 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 		if err != nil {
 			return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
 		}
-		return emu.Database, emu, func() { emu.Close() }, nil
+		return emu.Database, emu, emu.Close, nil
 	case "worker":
 		opts := worker.Options{Secret: os.Getenv(EnvWorkerSecret)}
 		c, err := worker.New(s.Target.URL, opts)
@@ -66,7 +69,7 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 		if err != nil {
 			return nil, nil, nil, &ConfigError{err}
 		}
-		return t, nil, func() {}, nil
+		return t, nil, noClose, nil
 	case "rest":
 		c, err := rest.New(rest.Options{BaseURL: s.Target.URL})
 		if err != nil {
@@ -79,9 +82,36 @@ func openTarget(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks
 		}
 		// REST has no sessions and no replicas: every region sees the primary.
 		db := c.Database()
-		return func(string) (*d1.Database, error) { return db, nil }, nil, func() {}, nil
+		return func(string) (*d1.Database, error) { return db, nil }, nil, noClose, nil
 	}
-	return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want emulator, worker or rest", s.File, s.Target.Kind)}
+	return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target.kind %q: want one of %v", s.File, s.Target.Kind, scenarios.TargetKinds)}
+}
+
+func noClose() error { return nil }
+
+// openWorkerd runs the driver Worker on workerd over an embedded emulator
+// with the scenario's lag and the nemesis's hooks. Every query the
+// emulator answers goes into opts.Trace when set.
+func openWorkerd(ctx context.Context, s *scenarios.Scenario, hooks emulator.Hooks, opts Options) (runner.Target, *emulator.Emulator, func() error, error) {
+	cfg := EmulatorConfig(s)
+	cfg.Hooks = hooks
+	emu, err := emulator.New(cfg)
+	if err != nil {
+		return nil, nil, nil, &ConfigError{fmt.Errorf("%s: target: %w", s.File, err)}
+	}
+	t, err := workerdtarget.Start(ctx, emu, workerdtarget.Options{Binary: opts.Workerd, Trace: opts.Trace})
+	if err != nil {
+		emu.Close()
+		return nil, nil, nil, &TargetError{fmt.Errorf("%s: target workerd: %w", s.File, err)}
+	}
+	closeAll := func() error {
+		if err := t.Close(); err != nil {
+			emu.Close()
+			return &TargetError{fmt.Errorf("target workerd: %w", err)}
+		}
+		return emu.Close()
+	}
+	return t.Database, emu, closeAll, nil
 }
 
 // EmulatorConfig is the emulator a scenario's target section describes.

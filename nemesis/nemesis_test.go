@@ -30,7 +30,7 @@ func TestNewRefuses(t *testing.T) {
 		{[]scenarios.Fault{{Kind: SlowPrimary}}, Options{Target: "emulator"}, "slow-primary needs a positive delay"},
 		{[]scenarios.Fault{{Kind: "flood"}}, Options{Target: "emulator"}, "unknown fault kind"},
 		{[]scenarios.Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator"}, `unknown region "MARS"`},
-		{nil, Options{Target: "workerd"}, `target "workerd"`},
+		{nil, Options{Target: "cloudflare"}, `target "cloudflare"`},
 		{[]scenarios.Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator"},
 			fmt.Sprintf("the emulator keeps snapshots for the last %d commits", emulator.DefaultSnapshotWindow)},
 	}
@@ -39,6 +39,10 @@ func TestNewRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New(%+v, %+v) = %v, want an error containing %q", c.faults, c.opts, err, c.want)
 		}
+	}
+	server := []scenarios.Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}, {Kind: SlowPrimary, Delay: time.Millisecond}}
+	if _, err := New(server, Options{Target: "workerd"}); err != nil {
+		t.Errorf("server-side faults on workerd, whose database is the emulator: %v", err)
 	}
 	ok := []scenarios.Fault{{Kind: RequestTimeout, For: time.Second}, {Kind: DropBookmark, At: time.Second}}
 	if _, err := New(ok, Options{Target: "worker", ClientFaults: true}); err != nil {

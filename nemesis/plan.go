@@ -28,8 +28,9 @@ var clientSide = map[string]bool{RequestTimeout: true, DropBookmark: true}
 
 // Options say what the faults will run against.
 type Options struct {
-	// Target is the scenario's target kind: "emulator", "worker" or "rest".
-	// Only the emulator can pause, lag, restart or slow itself.
+	// Target is the scenario's target kind (scenarios.TargetKinds). Only
+	// d1check's own emulator (targets emulator and workerd) can pause, lag,
+	// restart or slow itself.
 	Target string
 	// ClientFaults says the runner consults Nemesis.DropBookmark and
 	// Nemesis.RequestDeadline before each op. Without it, drop-bookmark is
@@ -56,9 +57,9 @@ type Nemesis struct {
 func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 	var errs []error
 	switch opts.Target {
-	case "emulator", "worker", "rest":
+	case scenarios.TargetEmulator, scenarios.TargetWorkerd, scenarios.TargetWorker, scenarios.TargetREST:
 	default:
-		errs = append(errs, fmt.Errorf("target %q: want emulator, worker or rest", opts.Target))
+		errs = append(errs, fmt.Errorf("target %q: want one of %v", opts.Target, scenarios.TargetKinds))
 	}
 	for i, f := range faults {
 		if err := check(f, opts); err != nil {
@@ -101,9 +102,9 @@ func check(f scenarios.Fault, opts Options) error {
 		return fmt.Errorf("unknown region %q (want one of %v)", f.Region, d1.Regions)
 	case f.Kind == DropBookmark && !opts.ClientFaults:
 		return errors.New("drop-bookmark is applied by the runner between a client's requests, and this runner does not support client faults")
-	case opts.Target != "emulator" && !clientSide[f.Kind]:
-		return fmt.Errorf("target %s cannot be made to %s: only the embedded emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
-	case opts.Target != "emulator" && f.Kind == RequestTimeout && !opts.ClientFaults:
+	case !scenarios.Emulated(opts.Target) && !clientSide[f.Kind]:
+		return fmt.Errorf("target %s cannot be made to %s: only d1check's own emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
+	case !scenarios.Emulated(opts.Target) && f.Kind == RequestTimeout && !opts.ClientFaults:
 		return fmt.Errorf("request-timeout on target %s needs a runner that gives ops a deadline, and this runner does not support client faults", opts.Target)
 	}
 	return nil

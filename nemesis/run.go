@@ -57,7 +57,7 @@ func (n *Nemesis) Run(ctx context.Context, emu *emulator.Emulator, rec Recorder)
 	if rec == nil {
 		return errors.New("nemesis: Run: nil recorder")
 	}
-	if emu == nil && n.opts.Target == "emulator" && len(n.faults) > 0 {
+	if emu == nil && scenarios.Emulated(n.opts.Target) && len(n.faults) > 0 {
 		return errors.New("nemesis: Run: the target is the emulator but no emulator was given")
 	}
 	a := &applier{n: n, emu: emu, rec: rec, started: make([]bool, len(n.faults)), ended: make([]bool, len(n.faults))}

@@ -306,19 +306,22 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		if t.Kind != "" {
 			s.Target.Kind = t.Kind
 		}
-		v.oneOf("target.kind", s.Target.Kind, []string{"emulator", "worker", "rest"})
+		v.oneOf("target.kind", s.Target.Kind, TargetKinds)
 		s.Target.URL = t.URL
-		if s.Target.Kind != "emulator" && t.URL == "" {
+		if !Emulated(s.Target.Kind) && t.URL == "" {
 			v.fail("target.url", "a %s target needs a url", s.Target.Kind)
 		}
+		if Emulated(s.Target.Kind) && t.URL != "" {
+			v.fail("target.url", "a %s target runs on d1check's own emulator and takes no url", s.Target.Kind)
+		}
 		if t.RoundTrip != nil {
-			if s.Target.Kind != "emulator" {
+			if !Emulated(s.Target.Kind) {
 				v.fail("target.round_trip", "a round trip can only be set on the emulator; a %s target has the network it has", s.Target.Kind)
 			}
 			s.Target.RoundTrip = v.lag("target.round_trip", t.RoundTrip)
 		}
 		if rep := t.Replication; rep != nil {
-			if s.Target.Kind != "emulator" {
+			if !Emulated(s.Target.Kind) {
 				v.fail("target.replication", "replication lag can only be set on the emulator; a %s target has the lag the real database has", s.Target.Kind)
 			}
 			if rep.Lag != nil {

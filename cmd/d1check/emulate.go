@@ -14,17 +14,20 @@ import (
 )
 
 func newEmulateCmd(g *globals) *cobra.Command {
-	var listen, scenarioFile, secret string
+	var listen, scenarioFile, secret, tracePath string
 	var lag time.Duration
 	var seed int64
 	cmd := &cobra.Command{
 		Use:   "emulate",
-		Short: "Serve the replicated emulator over HTTP: the driver protocol and the D1 REST API",
+		Short: "Serve the replicated emulator over HTTP: the driver protocol, workerd's D1 binding protocol and the D1 REST API",
 		Long: `Emulate runs the embedded replicated D1 as a server, until interrupted:
 
   POST /query       the driver protocol (the same the driver Worker speaks);
                     x-d1-bookmark carries the constraint or bookmark and
                     x-d1check-region says which region's replica serves reads
+  POST /query?resultsFormat=…, POST /execute?resultsFormat=…
+                    workerd's D1 binding protocol: point a Worker's D1
+                    binding at this address (docs/binding-protocol.md)
   GET  /status      each instance's applied bookmark: watch replication
   /client/v4/accounts/{account}/d1/database/{db}/query and /raw
                     the D1 REST API (primary only, as on Cloudflare), so
@@ -32,6 +35,9 @@ func newEmulateCmd(g *globals) *cobra.Command {
 
 A scenario with target.kind: worker and url: http://127.0.0.1:8787 then runs
 against it exactly as against the driver Worker on workerd.
+
+--trace FILE writes every query answered (region, bookmark in and out, who
+served it at which position, time) as JSON lines when the server stops.
 
 --lag sets one constant replication lag for every region; --scenario takes the
 replication model from a scenario file's target section instead.`,
@@ -59,7 +65,11 @@ replication model from a scenario file's target section instead.`,
 			}
 			g.log.Debug("emulator started", "lag", cfg.DefaultLag.String(), "round_trip", cfg.RoundTrip.String(), "seed", cfg.Seed)
 			defer emu.Close()
-			srv, err := server.New(emu, server.Options{Secret: secret})
+			opts := server.Options{Secret: secret}
+			if tracePath != "" {
+				opts.Trace = server.NewTrace(0)
+			}
+			srv, err := server.New(emu, opts)
 			if err != nil {
 				return usageErr(err)
 			}
@@ -69,6 +79,11 @@ replication model from a scenario file's target section instead.`,
 			if err != nil {
 				return harnessErr(err)
 			}
+			if opts.Trace != nil {
+				if err := opts.Trace.Save(tracePath); err != nil {
+					return harnessErr(err)
+				}
+			}
 			return nil
 		},
 	}
@@ -76,6 +91,7 @@ replication model from a scenario file's target section instead.`,
 	cmd.Flags().DurationVar(&lag, "lag", 0, "constant replication lag for every region")
 	cmd.Flags().StringVar(&scenarioFile, "scenario", "", "take the replication model from this scenario's target section")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed for the lag draws")
+	cmd.Flags().StringVar(&tracePath, "trace", "", "write every answered query to this file (JSON lines) when the server stops")
 	cmd.Flags().StringVar(&secret, "secret", os.Getenv(harness.EnvWorkerSecret), "require this shared secret (default $"+harness.EnvWorkerSecret+")")
 	return cmd
 }

@@ -20,6 +20,8 @@ type runFlags struct {
 	ops     int
 	json    bool
 	timeout time.Duration
+	target  string
+	workerd string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -28,6 +30,8 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.ops, "ops", 0, "override every scenario's op count, e.g. for a slow target (0 keeps each scenario's own)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print summary.json to stdout instead of the text summary")
 	cmd.Flags().DurationVar(&f.timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it a verdict is unknown, never valid")
+	cmd.Flags().StringVar(&f.target, "target", "", "run every emulator scenario on this target instead: emulator, or workerd (the driver Worker on real workerd, its D1 binding served by the emulator)")
+	cmd.Flags().StringVar(&f.workerd, "workerd", "", "the workerd binary for target workerd (default $D1CHECK_WORKERD, then .tools/bin/workerd as scripts/install-node.sh installs it)")
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -48,7 +52,8 @@ The exit code is the worst verdict: 0 valid, 1 invalid, 2 unknown. Use
 'd1check gate' to pass or fail on each scenario's expect block instead.`,
 		Example: `  d1check run
   d1check run scenarios/demo/users-unconstrained-none.yaml --out /tmp/demo
-  d1check run my-scenarios/ --seed 42`,
+  d1check run my-scenarios/ --seed 42
+  d1check run demo/users-unconstrained-none.yaml --target workerd`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep, _, err := runSuite(cmd, g, f, args, "gate")
 			if err != nil {
@@ -120,6 +125,11 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		if f.ops > 0 {
 			s.Ops, s.Duration = f.ops, 0
 		}
+		if f.target != "" {
+			if err := s.OverrideTarget(f.target); err != nil {
+				return nil, "", usageErr(err)
+			}
+		}
 		sdir := dir
 		if len(ss) > 1 {
 			sdir = filepath.Join(dir, s.Name)
@@ -130,6 +140,7 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		run, err := harness.Execute(cmd.Context(), s, sdir, harness.Options{
 			Check:    checker.Options{Timeout: f.timeout},
 			Progress: prog.update,
+			Workerd:  f.workerd,
 		})
 		prog.done()
 		if err != nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/d1check/d1check/d1"
@@ -23,19 +22,16 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: "d1check emulator: " + err.Error()})
 		return
 	}
-	t := s.primary
-	if region := r.Header.Get(driverproto.HeaderRegion); region != "" {
-		var ok bool
-		if t, ok = s.transports[region]; !ok {
-			writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: fmt.Sprintf("d1check emulator: %s %q is not a D1 region (want one of %v)", driverproto.HeaderRegion, region, d1.Regions)})
-			return
-		}
+	t, err := s.transportFor(r.Header.Get(HeaderRegion))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, driverproto.ErrorBody{Error: err.Error()})
+		return
 	}
 	if req.Mode == d1.ModeSession && s.ReadReplication() == ReplicationDisabled {
 		// No replicas: the primary serves every session request.
 		req.Bookmark = d1.FirstPrimary
 	}
-	resp, err := t.Query(r.Context(), req)
+	resp, err := s.serve(r, t, ProtocolDriver, req)
 	if err != nil {
 		writeJSON(w, driverproto.StatusFor(err), driverproto.ErrorBody{Error: err.Error()})
 		return

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,8 @@ type Options struct {
 	// DatabaseName is what the REST API reports as the database's name;
 	// default "d1check-emulator".
 	DatabaseName string
+	// Trace, when set, records every query the server answers.
+	Trace *Trace
 }
 
 // Read replication modes, as the REST API names them.
@@ -104,7 +107,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, driverproto.ErrorBody{Error: "d1check emulator: wrong or missing " + driverproto.HeaderSecret + " header (the server was started with a secret)"})
 		return
 	}
+	if isBinding(r) {
+		s.binding(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// HeaderRegion says which region's client is asking: workerd's per-region
+// services inject it into every binding request, the driver protocol's
+// client sets it.
+const HeaderRegion = driverproto.HeaderRegion
+
+// transportFor is the transport of a client in region ("" = the primary's
+// region).
+func (s *Server) transportFor(region string) (d1.Transport, error) {
+	if region == "" {
+		return s.primary, nil
+	}
+	t, ok := s.transports[region]
+	if !ok {
+		return nil, fmt.Errorf("d1check emulator: %s %q is not a D1 region (want one of %v)", HeaderRegion, region, d1.Regions)
+	}
+	return t, nil
+}
+
+func sortedKeys(row d1.Row) []string {
+	keys := make([]string, 0, len(row))
+	for k := range row {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (s *Server) authorized(r *http.Request, rest bool) bool {
