@@ -32,7 +32,7 @@ func BenchmarkSimulated(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		clock := sim.NewScheduler(s.Seed)
-		nem, err := NewNemesis(s, clock)
+		nem, err := newNemesis(s, clock)
 		if err != nil {
 			b.Fatal(err)
 		}

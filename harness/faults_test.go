@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,20 @@ func nemesisPhases(t *testing.T, h *history.History) map[string][2]int {
 		out[v.Fault] = c
 	}
 	return out
+}
+
+// TestFaultKindsAgree: every fault kind a scenario may schedule is one the
+// nemesis applies, and every one it applies can be scheduled; each field
+// of a scenario's fault reaches the nemesis.
+func TestFaultKindsAgree(t *testing.T) {
+	if !slices.Equal(scenarios.FaultKinds, nemesis.Kinds) {
+		t.Errorf("scenarios accept %v, the nemesis applies %v", scenarios.FaultKinds, nemesis.Kinds)
+	}
+	f := scenarios.Fault{At: 1, Kind: nemesis.LagSpike, Region: "WEUR", For: 2, Lag: 3, Delay: 4, Snapshot: 5}
+	want := nemesis.Fault{At: 1, Kind: nemesis.LagSpike, Region: "WEUR", For: 2, Lag: 3, Delay: 4, Snapshot: 5}
+	if got := nemesisFaults([]scenarios.Fault{f}); len(got) != 1 || got[0] != want {
+		t.Errorf("nemesisFaults(%+v) = %+v, want %+v", f, got, want)
+	}
 }
 
 // TestFaultsRunOnTheEmulator: every fault kind is applied during the run,

@@ -1,6 +1,9 @@
 // Package harness runs scenarios end to end: it builds the scenario's
-// target, drives the workload with the runner into a history file, reads
-// that file back, checks it and hands the checked run to the reports.
+// target, drives the workload with the runner (and the faults with the
+// nemesis) into a history file, reads that file back, checks it, judges
+// the checked run against the scenario's expectation and hands it to the
+// reports. It is the only package that wires those parts together:
+// commands, the selftest and the soak call it.
 //
 // The verdict is always derived from the history file, never from memory,
 // so `d1check check` on a saved history gives the same answer as the run
@@ -22,7 +25,6 @@ import (
 	"github.com/d1check/d1check/emulator/server"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/nemesis"
-	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/sim"
@@ -68,14 +70,14 @@ func (Catalog) Variants(workload string) ([]string, bool) {
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
 // A *ConfigError means the scenario cannot run here; any other error is a
 // failure of the harness or the target.
-func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (reports.Run, error) {
-	run := reports.Run{Scenario: s}
+func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
+	run := Run{Scenario: s}
 	w, err := workloads.Lookup(s.Workload)
 	if err != nil {
 		return run, &ConfigError{err}
 	}
 	clock := Clock(s)
-	nem, err := NewNemesis(s, clock)
+	nem, err := newNemesis(s, clock)
 	if err != nil {
 		return run, err
 	}
@@ -139,25 +141,32 @@ func record(ctx context.Context, s *scenarios.Scenario, w workloads.Workload, ta
 		return err
 	}
 	defer file.Close()
-	hw, err := NewHistoryWriter(file, s, clock.Now())
+	hw, err := newHistoryWriter(file, s, clock.Now())
 	if err != nil {
 		return err
 	}
-	cfg := RunnerConfig(s, w, target, hw)
+	cfg := runnerConfig(s, w, target, hw)
 	cfg.Progress = opts.Progress
 	cfg.Clock = clock
 	if err := cfg.Validate(); err != nil {
 		return &ConfigError{err}
 	}
-	faultErr := WireFaults(ctx, &cfg, f.n, f.emu, hw)
-	_, runErr := runner.Run(ctx, cfg)
-	return errors.Join(runErr, faultErr(), hw.Close(), file.Close())
+	_, err = traffic(ctx, cfg, f)
+	return errors.Join(err, hw.Close(), file.Close())
 }
 
-// NewHistoryWriter writes the header of s's history to w; started is
-// the run's start on its clock (the fixed sim.Epoch on simulated time, so
-// that the header replays too).
-func NewHistoryWriter(w io.Writer, s *scenarios.Scenario, started time.Time) (*history.Writer, error) {
+// traffic runs cfg with f's faults, recording both in cfg.History: the one
+// place a run's traffic and its faults meet.
+func traffic(ctx context.Context, cfg runner.Config, f fault) (runner.Stats, error) {
+	faultErr := wireFaults(ctx, &cfg, f.n, f.emu, cfg.History)
+	st, runErr := runner.Run(ctx, cfg)
+	return st, errors.Join(runErr, faultErr())
+}
+
+// newHistoryWriter writes the header of s's history to w; started is the
+// run's start on its clock (the fixed sim.Epoch on simulated time, so that
+// the header replays too).
+func newHistoryWriter(w io.Writer, s *scenarios.Scenario, started time.Time) (*history.Writer, error) {
 	scenarioJSON, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
@@ -174,10 +183,10 @@ func Clock(s *scenarios.Scenario) sim.Clock {
 	return sim.Real{}
 }
 
-// RunnerConfig is the run s describes, of workload w on target, recorded
+// runnerConfig is the run s describes, of workload w on target, recorded
 // in hw. Callers add what is not the scenario's: progress, faults, a soak's
-// clock and namespace.
-func RunnerConfig(s *scenarios.Scenario, w workloads.Workload, target runner.Target, hw *history.Writer) runner.Config {
+// clock and namespace (a Series).
+func runnerConfig(s *scenarios.Scenario, w workloads.Workload, target runner.Target, hw *history.Writer) runner.Config {
 	return runner.Config{
 		Workload:  w,
 		Target:    target,

@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,18 +28,17 @@ func RecordedScenario(path string) (*scenarios.Scenario, error) {
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
-	raw := h.Header.Scenario
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, &ConfigError{fmt.Errorf("%s: the history header records no scenario (was it written by d1check run?)", file)}
+	s, err := scenarioOf(Run{HistoryPath: file, History: h})
+	if err != nil {
+		return nil, &ConfigError{err}
 	}
-	var s scenarios.Scenario
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, &ConfigError{fmt.Errorf("%s: the history header's scenario does not decode: %v", file, err)}
+	if s == nil {
+		return nil, &ConfigError{fmt.Errorf("%s: the history header records no scenario (was it written by d1check run?)", file)}
 	}
 	if h.Header.Seed != 0 {
 		s.Seed = h.Header.Seed
 	}
-	return &s, nil
+	return s, nil
 }
 
 // noHistoryIn explains a directory without history.jsonl; a suite's output

@@ -29,7 +29,7 @@ func TestRecordedScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hw, err := NewHistoryWriter(f, s, sim.Epoch)
+	hw, err := newHistoryWriter(f, s, sim.Epoch)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,12 @@ func replayed(t *testing.T, s *scenarios.Scenario) {
 		if hist[i], err = os.ReadFile(filepath.Join(dir, "history.jsonl")); err != nil {
 			t.Fatal(err)
 		}
+		rep, err := Report(s.Name, time.Time{}, "", []Run{run})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var b bytes.Buffer
-		if err := reports.WriteSummaryJSON(&b, &reports.Report{Title: s.Name, Runs: []reports.Run{run}}); err != nil {
+		if err := reports.WriteSummaryJSON(&b, rep); err != nil {
 			t.Fatal(err)
 		}
 		sum[i] = b.Bytes()

@@ -321,3 +321,29 @@ func TestWriterErrors(t *testing.T) {
 		t.Errorf("Append after Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestScanFrom: the events after a point in a file read on their own give
+// the same events, numbered by their lines in the whole file; an event out
+// of place there is refused with its line.
+func TestScanFrom(t *testing.T) {
+	data := writeAll(t, fullEvents())
+	whole, err := Read(bytes.NewReader(data), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	const first = 3 // fullEvents()[3] starts a process of its own
+	tail := bytes.Join(lines[first+1:], nil)
+	var got []Event
+	if err := ScanFrom(bytes.NewReader(tail), "x", first, func(e Event) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, whole.Events[first:]) {
+		t.Fatalf("ScanFrom(%d) = %+v\nwant %+v", first, got, whole.Events[first:])
+	}
+	err = ScanFrom(bytes.NewReader(tail), "x", first+1, func(Event) error { return nil })
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != first+3 || pe.Field != "index" {
+		t.Fatalf("events from the wrong index: %v, want a ParseError on index at line %d", err, first+3)
+	}
+}

@@ -103,14 +103,36 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 	if res.header, err = parseHeader(line); err != nil {
 		return res, atLine(err, name, 1)
 	}
+	err = scanEvents(lr, name, 0, &res, fn)
+	return res, err
+}
+
+// ScanFrom reads the events that continue a history from the event with
+// index first on: the bytes after a point where an earlier read stopped,
+// without the header (say, the events a run appended to a file other runs
+// write too). Each event must have the next index, from first, and is
+// numbered as its line in the whole file (event i is line i+2). Checks
+// and synthesized completions are as Scan's, over these events alone.
+func ScanFrom(r io.Reader, name string, first int, fn func(Event) error) error {
+	if first < 0 {
+		return fmt.Errorf("%s: ScanFrom: first index %d is negative", name, first)
+	}
+	var res scanResult
+	return scanEvents(newLineReader(r), name, first, &res, fn)
+}
+
+// scanEvents reads event lines from lr, the first of which has index
+// first, validating each and calling fn.
+func scanEvents(lr *lineReader, name string, first int, res *scanResult, fn func(Event) error) error {
 	v := newValidator()
-	for n := 2; ; n++ {
-		line, complete, err = lr.next()
+	v.n = first
+	for n := first + 2; ; n++ {
+		line, complete, err := lr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return res, fmt.Errorf("%s:%d: %w", name, n, err)
+			return fmt.Errorf("%s:%d: %w", name, n, err)
 		}
 		if !complete && !json.Valid(line) {
 			// A run killed mid-write: every earlier line is whole.
@@ -119,23 +141,23 @@ func scan(r io.Reader, name string, fn func(Event) error) (scanResult, error) {
 		}
 		e, err := parseEvent(line)
 		if err != nil {
-			return res, atLine(err, name, n)
+			return atLine(err, name, n)
 		}
 		e.Line = n
 		if err := v.add(&e); err != nil {
-			return res, atLine(err, name, n)
+			return atLine(err, name, n)
 		}
 		if err := fn(e); err != nil {
-			return res, err
+			return err
 		}
 	}
 	for _, e := range v.finish() {
 		res.synthesized++
 		if err := fn(e); err != nil {
-			return res, err
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // fieldError is a ParseError before the file and line are known.

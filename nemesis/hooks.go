@@ -8,7 +8,6 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/sim"
 )
 
@@ -26,7 +25,7 @@ const DefaultRequestDeadline = 2 * time.Millisecond
 // request, so the common case — nothing active — is one atomic load.
 type state struct {
 	clock  sim.Clock
-	faults []scenarios.Fault
+	faults []Fault
 	count  atomic.Int32
 	mu     sync.Mutex
 	active []bool // by fault index
@@ -35,7 +34,7 @@ type state struct {
 	before, after atomic.Uint64
 }
 
-func newState(faults []scenarios.Fault) *state {
+func newState(faults []Fault) *state {
 	return &state{faults: faults, active: make([]bool, len(faults))}
 }
 
@@ -56,7 +55,7 @@ func (s *state) set(i int, on bool) {
 // matching calls f for every active fault of kind that covers region ("" in
 // a fault means every region; region "" is the primary, which only
 // region-less faults cover).
-func (s *state) matching(kind, region string, f func(scenarios.Fault)) {
+func (s *state) matching(kind, region string, f func(Fault)) {
 	if s.count.Load() == 0 {
 		return
 	}
@@ -76,7 +75,7 @@ func (n *Nemesis) Hooks(base emulator.Hooks) emulator.Hooks {
 	s := n.state
 	return emulator.Hooks{
 		Lag: func(region string, pos uint64, drawn time.Duration) time.Duration {
-			s.matching(LagSpike, region, func(f scenarios.Fault) { drawn = max(drawn, f.Lag) })
+			s.matching(LagSpike, region, func(f Fault) { drawn = max(drawn, f.Lag) })
 			if base.Lag != nil {
 				return base.Lag(region, pos, drawn)
 			}
@@ -110,7 +109,7 @@ func (s *state) beforeRequest(ctx context.Context, region string) error {
 	}
 	var delay time.Duration
 	if region == "" {
-		s.matching(SlowPrimary, "", func(f scenarios.Fault) { delay = max(delay, f.Delay) })
+		s.matching(SlowPrimary, "", func(f Fault) { delay = max(delay, f.Delay) })
 	}
 	if err := s.clock.Sleep(ctx, delay); err != nil {
 		return err
@@ -137,7 +136,7 @@ func (s *state) afterRequest(region string, err error) error {
 
 func (s *state) losing(region string) bool {
 	on := false
-	s.matching(RequestTimeout, region, func(scenarios.Fault) { on = true })
+	s.matching(RequestTimeout, region, func(Fault) { on = true })
 	return on
 }
 
@@ -150,7 +149,7 @@ func lostAnswer() error {
 // request (and so start a new session).
 func (n *Nemesis) DropBookmark(region string) bool {
 	drop := false
-	n.state.matching(DropBookmark, region, func(scenarios.Fault) { drop = true })
+	n.state.matching(DropBookmark, region, func(Fault) { drop = true })
 	return drop
 }
 
@@ -160,7 +159,7 @@ func (n *Nemesis) DropBookmark(region string) bool {
 // DefaultRequestDeadline), so ops that overrun it become info.
 func (n *Nemesis) RequestDeadline(region string) (time.Duration, bool) {
 	var d time.Duration
-	n.state.matching(RequestTimeout, region, func(f scenarios.Fault) {
+	n.state.matching(RequestTimeout, region, func(f Fault) {
 		fd := f.Delay
 		if fd == 0 {
 			fd = DefaultRequestDeadline

@@ -12,26 +12,25 @@ import (
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
-	"github.com/d1check/d1check/scenarios"
 )
 
 func TestNewRefuses(t *testing.T) {
 	cases := []struct {
-		faults []scenarios.Fault
+		faults []Fault
 		opts   Options
 		want   string
 	}{
-		{[]scenarios.Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}}, Options{Target: "worker"},
+		{[]Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}}, Options{Target: "worker"},
 			"faults[0] (pause-replication at 0s): target worker cannot be made to pause-replication"},
-		{[]scenarios.Fault{{Kind: SlowPrimary, Delay: time.Millisecond}}, Options{Target: "rest", ClientFaults: true}, "target rest cannot"},
-		{[]scenarios.Fault{{Kind: DropBookmark}}, Options{Target: "emulator"}, "does not support client faults"},
-		{[]scenarios.Fault{{Kind: RequestTimeout}}, Options{Target: "worker"}, "request-timeout on target worker needs a runner"},
-		{[]scenarios.Fault{{Kind: LagSpike, Region: "WEUR"}}, Options{Target: "emulator"}, "lag-spike needs a positive lag"},
-		{[]scenarios.Fault{{Kind: SlowPrimary}}, Options{Target: "emulator"}, "slow-primary needs a positive delay"},
-		{[]scenarios.Fault{{Kind: "flood"}}, Options{Target: "emulator"}, "unknown fault kind"},
-		{[]scenarios.Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator"}, `unknown region "MARS"`},
-		{nil, Options{Target: "cloudflare"}, `target "cloudflare"`},
-		{[]scenarios.Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator"},
+		{[]Fault{{Kind: SlowPrimary, Delay: time.Millisecond}}, Options{Target: "rest", ClientFaults: true}, "target rest cannot"},
+		{[]Fault{{Kind: DropBookmark}}, Options{Target: "emulator", Emulated: true}, "does not support client faults"},
+		{[]Fault{{Kind: RequestTimeout}}, Options{Target: "worker"}, "request-timeout on target worker needs a runner"},
+		{[]Fault{{Kind: LagSpike, Region: "WEUR"}}, Options{Target: "emulator", Emulated: true}, "lag-spike needs a positive lag"},
+		{[]Fault{{Kind: SlowPrimary}}, Options{Target: "emulator", Emulated: true}, "slow-primary needs a positive delay"},
+		{[]Fault{{Kind: "flood"}}, Options{Target: "emulator", Emulated: true}, "unknown fault kind"},
+		{[]Fault{{Kind: PauseReplication, Region: "MARS"}}, Options{Target: "emulator", Emulated: true}, `unknown region "MARS"`},
+		{nil, Options{}, "no target"},
+		{[]Fault{{Kind: RestartReplica, Snapshot: emulator.DefaultSnapshotWindow + 1}}, Options{Target: "emulator", Emulated: true},
 			fmt.Sprintf("the emulator keeps snapshots for the last %d commits", emulator.DefaultSnapshotWindow)},
 	}
 	for _, c := range cases {
@@ -40,11 +39,11 @@ func TestNewRefuses(t *testing.T) {
 			t.Errorf("New(%+v, %+v) = %v, want an error containing %q", c.faults, c.opts, err, c.want)
 		}
 	}
-	server := []scenarios.Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}, {Kind: SlowPrimary, Delay: time.Millisecond}}
-	if _, err := New(server, Options{Target: "workerd"}); err != nil {
+	server := []Fault{{Kind: PauseReplication, Region: "WEUR", For: time.Second}, {Kind: SlowPrimary, Delay: time.Millisecond}}
+	if _, err := New(server, Options{Target: "workerd", Emulated: true}); err != nil {
 		t.Errorf("server-side faults on workerd, whose database is the emulator: %v", err)
 	}
-	ok := []scenarios.Fault{{Kind: RequestTimeout, For: time.Second}, {Kind: DropBookmark, At: time.Second}}
+	ok := []Fault{{Kind: RequestTimeout, For: time.Second}, {Kind: DropBookmark, At: time.Second}}
 	if _, err := New(ok, Options{Target: "worker", ClientFaults: true}); err != nil {
 		t.Errorf("client-side faults on a worker with a supporting runner: %v", err)
 	}
@@ -81,9 +80,9 @@ func next(t *testing.T, ch chan Value) Value {
 }
 
 // setup builds a nemesis for faults and an emulator with its hooks.
-func setup(t *testing.T, faults ...scenarios.Fault) (*Nemesis, *emulator.Emulator) {
+func setup(t *testing.T, faults ...Fault) (*Nemesis, *emulator.Emulator) {
 	t.Helper()
-	n, err := New(faults, Options{Target: "emulator"})
+	n, err := New(faults, Options{Target: "emulator", Emulated: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +116,7 @@ func paused(emu *emulator.Emulator, region string) bool {
 // TestPauseWindow: the pause starts and ends on schedule, Run returns by
 // itself when the schedule is done, and both ends are recorded.
 func TestPauseWindow(t *testing.T) {
-	n, emu := setup(t, scenarios.Fault{Kind: PauseReplication, Region: "WEUR", At: time.Millisecond, For: 20 * time.Millisecond})
+	n, emu := setup(t, Fault{Kind: PauseReplication, Region: "WEUR", At: time.Millisecond, For: 20 * time.Millisecond})
 	rec, ch := events()
 	done := make(chan error, 1)
 	go func() { done <- n.Run(context.Background(), emu, rec) }()
@@ -139,7 +138,7 @@ func TestPauseWindow(t *testing.T) {
 // TestStopRepairs: a fault without an end lasts until Stop, which
 // resumes replication and records a cut end.
 func TestStopRepairs(t *testing.T) {
-	n, emu := setup(t, scenarios.Fault{Kind: PauseReplication}, scenarios.Fault{Kind: PauseReplication, At: time.Hour})
+	n, emu := setup(t, Fault{Kind: PauseReplication}, Fault{Kind: PauseReplication, At: time.Hour})
 	rec, ch := events()
 	r := n.Start(context.Background(), emu, rec)
 	if v := next(t, ch); v.Phase != PhaseStart || v.Region != "" {
@@ -170,7 +169,7 @@ func TestStopRepairs(t *testing.T) {
 
 // TestRestartFromSnapshot: the replica restarts Snapshot commits back.
 func TestRestartFromSnapshot(t *testing.T) {
-	n, emu := setup(t, scenarios.Fault{Kind: RestartReplica, Region: "OC", Snapshot: 2})
+	n, emu := setup(t, Fault{Kind: RestartReplica, Region: "OC", Snapshot: 2})
 	for i := 0; i < 3; i++ {
 		plain(t, emu, "INSERT INTO t DEFAULT VALUES")
 	}
@@ -211,7 +210,7 @@ func active(t *testing.T, n *Nemesis, emu *emulator.Emulator) {
 // with a transient error without running and some after running; the
 // history would hold info ops of both kinds.
 func TestRequestTimeoutLosesAnswers(t *testing.T) {
-	n, emu := setup(t, scenarios.Fault{Kind: RequestTimeout})
+	n, emu := setup(t, Fault{Kind: RequestTimeout})
 	active(t, n, emu)
 	const tries = 30
 	answered := 0
@@ -245,7 +244,7 @@ func TestRequestTimeoutLosesAnswers(t *testing.T) {
 // deadline shorter than the delay fails with its context; replicas and a
 // primary without the fault are not slowed.
 func TestSlowPrimary(t *testing.T) {
-	n, emu := setup(t, scenarios.Fault{Kind: SlowPrimary, Delay: time.Hour})
+	n, emu := setup(t, Fault{Kind: SlowPrimary, Delay: time.Hour})
 	active(t, n, emu)
 	db, _ := emu.Database("")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
@@ -261,7 +260,7 @@ func TestSlowPrimary(t *testing.T) {
 // TestClientSeamsAndLag: drop-bookmark, request deadlines and lag spikes
 // apply to their region only, and only while active.
 func TestClientSeamsAndLag(t *testing.T) {
-	faults := []scenarios.Fault{
+	faults := []Fault{
 		{Kind: DropBookmark, Region: "WEUR"},
 		{Kind: RequestTimeout, Region: "OC", Delay: 5 * time.Millisecond},
 		{Kind: LagSpike, Region: "APAC", Lag: time.Minute},
@@ -270,7 +269,7 @@ func TestClientSeamsAndLag(t *testing.T) {
 	if err == nil {
 		t.Fatal("a lag spike on a worker was accepted")
 	}
-	n, err = New(faults, Options{Target: "emulator", ClientFaults: true})
+	n, err = New(faults, Options{Target: "emulator", Emulated: true, ClientFaults: true})
 	if err != nil {
 		t.Fatal(err)
 	}

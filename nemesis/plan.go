@@ -8,11 +8,25 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
-	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/sim"
 )
 
-// Fault kinds, as scenario files spell them (scenarios.FaultKinds).
+// Fault is one scheduled fault: Kind starts At into the run and lasts For
+// (0: until the run's clients stop; restart-replica is instantaneous).
+// Region "" means every region, or the primary.
+type Fault struct {
+	At     time.Duration
+	Kind   string
+	Region string
+	For    time.Duration
+	// Lag is the lag during a lag-spike; Delay the added latency of a
+	// slow-primary; Snapshot how many commits back a restart-replica goes.
+	Lag      time.Duration
+	Delay    time.Duration
+	Snapshot int
+}
+
+// Fault kinds, as scenario files spell them.
 const (
 	PauseReplication = "pause-replication"
 	LagSpike         = "lag-spike"
@@ -22,16 +36,21 @@ const (
 	DropBookmark     = "drop-bookmark"
 )
 
+// Kinds are every fault kind, in the order they are documented.
+var Kinds = []string{PauseReplication, LagSpike, RestartReplica, SlowPrimary, RequestTimeout, DropBookmark}
+
 // clientSide are the faults a runner applies on the client's side of the
 // wire, so they work on any target whose runner supports them.
 var clientSide = map[string]bool{RequestTimeout: true, DropBookmark: true}
 
 // Options say what the faults will run against.
 type Options struct {
-	// Target is the scenario's target kind (scenarios.TargetKinds). Only
-	// d1check's own emulator (targets emulator and workerd) can pause, lag,
-	// restart or slow itself.
+	// Target names the target in messages (a scenario's target kind).
 	Target string
+	// Emulated says the target's database is d1check's own emulator
+	// (targets emulator and workerd): only it can be made to pause, lag,
+	// restart or slow itself, and lose answers server-side.
+	Emulated bool
 	// ClientFaults says the runner consults Nemesis.DropBookmark and
 	// Nemesis.RequestDeadline before each op. Without it, drop-bookmark is
 	// refused everywhere and request-timeout everywhere but the emulator,
@@ -47,19 +66,17 @@ type Options struct {
 // in the emulator's Config before emulator.New, then Run (or Start) it for
 // the length of the run.
 type Nemesis struct {
-	faults []scenarios.Fault
+	faults []Fault
 	opts   Options
 	state  *state
 }
 
 // New validates faults against opts. Every problem is reported, each
 // naming its fault as faults[i], before anything runs.
-func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
+func New(faults []Fault, opts Options) (*Nemesis, error) {
 	var errs []error
-	switch opts.Target {
-	case scenarios.TargetEmulator, scenarios.TargetWorkerd, scenarios.TargetWorker, scenarios.TargetREST:
-	default:
-		errs = append(errs, fmt.Errorf("target %q: want one of %v", opts.Target, scenarios.TargetKinds))
+	if opts.Target == "" {
+		errs = append(errs, errors.New("no target"))
 	}
 	for i, f := range faults {
 		if err := check(f, opts); err != nil {
@@ -72,11 +89,15 @@ func New(faults []scenarios.Fault, opts Options) (*Nemesis, error) {
 	opts.Clock = sim.Or(opts.Clock)
 	st := newState(faults)
 	st.clock = opts.Clock
-	return &Nemesis{faults: append([]scenarios.Fault(nil), faults...), opts: opts, state: st}, nil
+	return &Nemesis{faults: append([]Fault(nil), faults...), opts: opts, state: st}, nil
 }
 
+// ClientSide reports whether the runner must consult n before each op
+// (Options.ClientFaults): only then may it be a runner's ClientFaults.
+func (n *Nemesis) ClientSide() bool { return n.opts.ClientFaults }
+
 // check reports why f cannot run on the target, or is malformed.
-func check(f scenarios.Fault, opts Options) error {
+func check(f Fault, opts Options) error {
 	switch f.Kind {
 	case PauseReplication, RestartReplica:
 	case LagSpike:
@@ -89,7 +110,7 @@ func check(f scenarios.Fault, opts Options) error {
 		}
 	case RequestTimeout, DropBookmark:
 	default:
-		return fmt.Errorf("unknown fault kind (known: %v)", scenarios.FaultKinds)
+		return fmt.Errorf("unknown fault kind (known: %v)", Kinds)
 	}
 	switch {
 	case f.At < 0 || f.For < 0 || f.Lag < 0 || f.Delay < 0:
@@ -102,9 +123,9 @@ func check(f scenarios.Fault, opts Options) error {
 		return fmt.Errorf("unknown region %q (want one of %v)", f.Region, d1.Regions)
 	case f.Kind == DropBookmark && !opts.ClientFaults:
 		return errors.New("drop-bookmark is applied by the runner between a client's requests, and this runner does not support client faults")
-	case !scenarios.Emulated(opts.Target) && !clientSide[f.Kind]:
+	case !opts.Emulated && !clientSide[f.Kind]:
 		return fmt.Errorf("target %s cannot be made to %s: only d1check's own emulator can (client-side faults, request-timeout and drop-bookmark, work on any target)", opts.Target, f.Kind)
-	case !scenarios.Emulated(opts.Target) && f.Kind == RequestTimeout && !opts.ClientFaults:
+	case !opts.Emulated && f.Kind == RequestTimeout && !opts.ClientFaults:
 		return fmt.Errorf("request-timeout on target %s needs a runner that gives ops a deadline, and this runner does not support client faults", opts.Target)
 	}
 	return nil

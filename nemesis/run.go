@@ -10,7 +10,6 @@ import (
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
-	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/sim"
 )
 
@@ -57,7 +56,7 @@ func (n *Nemesis) Run(ctx context.Context, emu *emulator.Emulator, rec Recorder)
 	if rec == nil {
 		return errors.New("nemesis: Run: nil recorder")
 	}
-	if emu == nil && scenarios.Emulated(n.opts.Target) && len(n.faults) > 0 {
+	if emu == nil && n.opts.Emulated && len(n.faults) > 0 {
 		return errors.New("nemesis: Run: the target is the emulator but no emulator was given")
 	}
 	a := &applier{n: n, emu: emu, rec: rec, started: make([]bool, len(n.faults)), ended: make([]bool, len(n.faults))}
@@ -178,7 +177,7 @@ func (a *applier) end(i int, cut bool) error {
 // beyond the emulator's window, so this clamp only matters when another
 // replica, restarted earlier, lags far behind this one. Value.From
 // records where each replica really restarted.
-func (a *applier) restart(f scenarios.Fault) (map[string]uint64, error) {
+func (a *applier) restart(f Fault) (map[string]uint64, error) {
 	from := map[string]uint64{}
 	applied := map[string]uint64{}
 	for _, st := range a.emu.Status().Replicas {
@@ -201,7 +200,7 @@ func (a *applier) restart(f scenarios.Fault) (map[string]uint64, error) {
 	return from, err
 }
 
-func (a *applier) eachRegion(f scenarios.Fault, do func(region string) error) error {
+func (a *applier) eachRegion(f Fault, do func(region string) error) error {
 	if f.Region != "" {
 		return do(f.Region)
 	}
@@ -223,11 +222,11 @@ func (a *applier) record(v Value) error {
 	return nil
 }
 
-func value(f scenarios.Fault, phase string) Value {
+func value(f Fault, phase string) Value {
 	return Value{Fault: f.Kind, Region: f.Region, Phase: phase, For: f.For, Lag: f.Lag, Delay: f.Delay, Snapshot: f.Snapshot}
 }
 
-func describe(f scenarios.Fault) string {
+func describe(f Fault) string {
 	if f.Region == "" {
 		return fmt.Sprintf("%s at %v", f.Kind, f.At)
 	}

@@ -40,6 +40,7 @@ func BenchmarkReport1M(b *testing.B) {
 	small := checkedRun(b, "small", genConfig{Ops: 400, Processes: 8, Keys: 6, Lag: 4, Seed: 7}, nil)
 	run := Run{Scenario: usersScenario("users-unconstrained-soak", &scenarios.Expect{Verdict: "invalid", Anomalies: []string{"duplicate-create"}}),
 		HistoryPath: "out/soak/history.jsonl", History: h, Result: syntheticResult(b, len(h.Events), small.Result.Failures)}
+	run.Expect = expectFixture(run.Scenario, run.Result)
 	r := &Report{Title: "d1check soak", Started: time.Now(), Runs: []Run{run}}
 	dir := b.TempDir()
 	b.ResetTimer()

@@ -24,10 +24,12 @@ func sampleReport(t *testing.T) *Report {
 	// The checker may find more kinds than duplicate-create; state exactly
 	// what it found so the expectation is met and the page shows a pass.
 	stale.Scenario.Expect.Anomalies = anomalyKinds(stale.Result)
+	stale.Expect = expectFixture(stale.Scenario, stale.Result)
 	fresh := checkedRun(t, "users-atomic", genConfig{Ops: 300, Processes: 6, Keys: 6, Seed: 8, Variant: "atomic"}, &scenarios.Expect{Verdict: "valid"})
 	fresh.Scenario.Variants = []string{"atomic"}
 	file := checkedRun(t, "saved", genConfig{Ops: 60, Processes: 4, Keys: 3, Lag: 3, Seed: 9}, nil)
 	file.Scenario = nil
+	file.Expect = expectFixture(nil, file.Result)
 	return &Report{Title: "d1check gate", Started: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC),
 		Command: "d1check run scenarios/demo/users-unconstrained-none.yaml", Runs: []Run{stale, fresh, file}}
 }

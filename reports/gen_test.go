@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"time"
 
@@ -148,5 +149,26 @@ func checkedRun(t interface {
 	if err != nil {
 		t.Fatalf("checker.Check(%s): %v", name, err)
 	}
-	return Run{Scenario: usersScenario(name, expect), HistoryPath: "out/" + name + "/history.jsonl", History: h, Result: res}
+	run := Run{Scenario: usersScenario(name, expect), HistoryPath: "out/" + name + "/history.jsonl", History: h, Result: res}
+	run.Expect = expectFixture(run.Scenario, res)
+	return run
+}
+
+// expectFixture is the expectation a fixture is held to: its scenario's
+// expect, which fixtures write as exactly the kinds they find or none
+// (nil: valid with none), met when the verdict and the kinds found are
+// those. The real decision, with allow, is harness.Expectation's; reports
+// only show what they are given.
+func expectFixture(s *scenarios.Scenario, res *checker.Result) Expect {
+	e := Expect{Verdict: string(checker.Valid), Why: "fixture: held to valid with no anomalies"}
+	if s != nil && s.Expect != nil {
+		e.Verdict, e.Anomalies, e.Stated = s.Expect.Verdict, kindSet(s.Expect.Anomalies), true
+		e.Why = "fixture: held to " + e.Verdict
+	}
+	e.Text = e.Verdict + " with " + fmt.Sprint(e.Anomalies)
+	e.Met = res != nil && string(res.Verdict) == e.Verdict && slices.Equal(anomalyKinds(res), e.Anomalies)
+	if !e.Met {
+		e.Why += ", not met"
+	}
+	return e
 }

@@ -62,7 +62,7 @@ type junitProblem struct {
 // should is a passing regression, so its cases pass and carry the
 // sentences in <system-out>. An unknown verdict is an <error>: the check
 // could not decide, which CI must not read as a pass. The expectation case
-// fails whenever Expectation is not met.
+// fails whenever the run's expectation is not met.
 func WriteJUnit(w io.Writer, r *Report) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -96,7 +96,7 @@ func junitSuiteOf(run Run, i int) junitSuite {
 	if w := workloadOf(run); w != "" {
 		class = "d1check." + w + "." + name
 	}
-	met, why := Expectation(run)
+	met, why := run.Expect.Met, run.Expect.Why
 	expectedInvalid := met && runVerdict(run) == checker.Invalid
 	s := junitSuite{Name: name, Time: fmt.Sprintf("%.3f", float64(gatherDuration(run))/1e9)}
 	s.Properties = []junitProperty{{"verdict", string(runVerdict(run))}, {"history", run.HistoryPath}, {"expectation", why}}

@@ -306,7 +306,7 @@ func TestEmptyHistoryAndEmptyReport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("checker on an empty history: %v", err)
 	}
-	html, junit, summary, _ := render(t, &Report{Runs: []Run{{HistoryPath: "out/empty/history.jsonl", History: empty, Result: res}}})
+	html, junit, summary, _ := render(t, &Report{Runs: []Run{{HistoryPath: "out/empty/history.jsonl", History: empty, Result: res, Expect: expectFixture(nil, res)}}})
 	if !strings.Contains(html, "0 events") || !strings.Contains(html, "No completed operations") {
 		t.Error("an empty history's page does not say it is empty")
 	}

@@ -201,9 +201,8 @@ func contains(xs []string, x string) bool {
 }
 
 func overviewOf(run Run, rv runView) overviewRow {
-	exp, _ := expectOf(run)
 	return overviewRow{ID: rv.ID, Name: rv.Name, Workload: workloadOf(run), Variants: strings.Join(rv.Variants, ", "),
-		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: describeExpect(exp.Verdict, kindSet(exp.Anomalies), kindSet(exp.Allow)),
+		Verdict: rv.Verdict, Kinds: anomalyKinds(run.Result), Expect: run.Expect.Text,
 		ExpectWhy: rv.ExpectWhy, Met: rv.Met}
 }
 
@@ -212,14 +211,14 @@ func overviewOf(run Run, rv runView) overviewRow {
 func buildRun(run Run, st *stats, i int, vizLeft, leftOut *int) runView {
 	rv := runView{ID: fmt.Sprintf("run-%d", i+1), Name: runName(run, i), HistoryPath: run.HistoryPath,
 		Verdict: runVerdict(run), Counts: st.Counts, Target: run.History.Header.Target, Seed: run.History.Header.Seed}
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		rv.File = s.File
 		if rv.Target == "" {
 			rv.Target = s.Target.Kind
 		}
 		rv.Time, rv.Replay = timeOf(s), s.ReplayCommand()
 	}
-	rv.Met, rv.ExpectWhy = Expectation(run)
+	rv.Met, rv.ExpectWhy = run.Expect.Met, run.Expect.Why
 	rv.Variants = variantsOf(run)
 	rv.Checks = checkRows(run.Result.Checks, rv.Variants)
 	rv.Latency = latencyChart(st.Latency)
@@ -280,7 +279,7 @@ func anomalyViewOf(a checker.Anomaly) anomalyView {
 // checks report that the scenario did not name.
 func variantsOf(run Run) []string {
 	var out []string
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		out = append(out, s.Variants...)
 	}
 	for _, c := range run.Result.Checks {

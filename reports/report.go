@@ -1,9 +1,8 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,15 +11,33 @@ import (
 	"github.com/d1check/d1check/scenarios"
 )
 
-// Run is one scenario's checked history.
+// Run is one checked run as the outputs show it. What it shows is decided
+// by the caller (harness.Report): its scenario, nil when unknown, and its
+// expectation and whether it was met. Reports lay it out and count; they
+// judge nothing.
 type Run struct {
-	// Scenario may be nil when a report is made from a history file alone;
-	// the scenario is then read from the history's header (see
-	// ScenarioOf).
 	Scenario    *scenarios.Scenario
 	HistoryPath string
 	History     *history.History
 	Result      *checker.Result
+	// Expect is what the run was held to, and whether it met it.
+	Expect Expect
+}
+
+// Expect is a run's expectation, decided by the caller.
+type Expect struct {
+	// Verdict, Anomalies and Allow are what the run was held to (kinds
+	// sorted, without repeats); Stated is false when the scenario said
+	// nothing and the run was held to {verdict: valid, anomalies: []}.
+	Verdict   string
+	Anomalies []string
+	Allow     []string
+	Stated    bool
+	// Text says what the run was held to ("invalid with duplicate-create");
+	// Why says in one sentence whether it Met it, and how not.
+	Text string
+	Met  bool
+	Why  string
 }
 
 // Report is everything one page shows.
@@ -31,6 +48,14 @@ type Report struct {
 	// Command is how the report was produced, shown on the page so a
 	// reader can re-run it.
 	Command string
+}
+
+// timeOf is which clock s ran on, as the report says it.
+func timeOf(s *scenarios.Scenario) string {
+	if s.Simulated() {
+		return scenarios.TimeSimulated
+	}
+	return scenarios.TimeReal
 }
 
 // Verdict is the worst verdict over the runs: invalid beats unknown beats
@@ -69,97 +94,6 @@ func worse(a, b checker.Verdict) checker.Verdict {
 	return checker.Valid
 }
 
-// ScenarioOf returns the run's scenario: Run.Scenario, else the one
-// recorded in the history header, else nil. A header scenario that does not
-// decode is reported as an error rather than silently dropped.
-func ScenarioOf(run Run) (*scenarios.Scenario, error) {
-	if run.Scenario != nil {
-		return run.Scenario, nil
-	}
-	if run.History == nil || len(run.History.Header.Scenario) == 0 || string(run.History.Header.Scenario) == "null" {
-		return nil, nil
-	}
-	var s scenarios.Scenario
-	if err := json.Unmarshal(run.History.Header.Scenario, &s); err != nil {
-		return nil, fmt.Errorf("%s: history header scenario: %v", run.HistoryPath, err)
-	}
-	return &s, nil
-}
-
-// scenarioOrNil is ScenarioOf for renderers, which show a header that does
-// not decode as "unnamed" (the error is reported by Validate).
-func scenarioOrNil(run Run) *scenarios.Scenario {
-	s, _ := ScenarioOf(run)
-	return s
-}
-
-// timeOf is which clock s ran on, as the report says it.
-func timeOf(s *scenarios.Scenario) string {
-	if s.Simulated() {
-		return scenarios.TimeSimulated
-	}
-	return scenarios.TimeReal
-}
-
-// defaultExpect is what a scenario without expect must show: a valid
-// verdict and no anomalies. A history without an expectation is held to
-// the strictest one, never waved through.
-var defaultExpect = scenarios.Expect{Verdict: string(checker.Valid)}
-
-// expectOf is the run's expectation and whether the scenario stated it.
-func expectOf(run Run) (scenarios.Expect, bool) {
-	if s := scenarioOrNil(run); s != nil && s.Expect != nil {
-		return *s.Expect, true
-	}
-	return defaultExpect, false
-}
-
-// Expectation compares a scenario's expect with its result: it is met when
-// the verdict is equal, every kind in expect.anomalies was found, and every
-// kind found is in expect.anomalies or expect.allow (order and repetition do
-// not matter). A scenario without expect is held to {verdict: valid,
-// anomalies: []}. why is one sentence a report can print either way.
-func Expectation(run Run) (met bool, why string) {
-	exp, stated := expectOf(run)
-	src := "expected"
-	if !stated {
-		src = "no expect in the scenario, so expected"
-	}
-	want := kindSet(exp.Anomalies)
-	if run.Result == nil {
-		return false, fmt.Sprintf("%s %s, but the history was not checked", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)))
-	}
-	got := anomalyKinds(run.Result)
-	gotV := runVerdict(run)
-	missing := minus(want, got)
-	extra := minus(got, kindSet(append(append([]string(nil), exp.Anomalies...), exp.Allow...)))
-	if string(gotV) == exp.Verdict && len(missing) == 0 && len(extra) == 0 {
-		return true, fmt.Sprintf("%s %s and got it", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)))
-	}
-	var diffs []string
-	if string(gotV) != exp.Verdict {
-		diffs = append(diffs, fmt.Sprintf("verdict %s", gotV))
-	}
-	if len(missing) > 0 {
-		diffs = append(diffs, "missing "+strings.Join(missing, ", "))
-	}
-	if len(extra) > 0 {
-		diffs = append(diffs, "unexpected "+strings.Join(extra, ", "))
-	}
-	return false, fmt.Sprintf("%s %s, got %s", src, describeExpect(exp.Verdict, want, kindSet(exp.Allow)), strings.Join(diffs, "; "))
-}
-
-func describeExpect(verdict string, kinds, allow []string) string {
-	out := verdict + " with no anomalies"
-	if len(kinds) > 0 {
-		out = verdict + " with " + strings.Join(kinds, ", ")
-	}
-	if len(allow) > 0 {
-		out += " (may also show " + strings.Join(allow, ", ") + ")"
-	}
-	return out
-}
-
 // anomalyKinds is the sorted set of kinds in a result.
 func anomalyKinds(res *checker.Result) []string {
 	if res == nil {
@@ -174,36 +108,13 @@ func anomalyKinds(res *checker.Result) []string {
 
 // kindSet sorts and deduplicates.
 func kindSet(ks []string) []string {
-	out := append([]string(nil), ks...)
-	sort.Strings(out)
-	j := 0
-	for i, k := range out {
-		if i == 0 || k != out[j-1] {
-			out[j] = k
-			j++
-		}
-	}
-	return out[:j]
+	return slices.Compact(slices.Sorted(slices.Values(ks)))
 }
 
-// minus is a \ b for sorted sets.
-func minus(a, b []string) []string {
-	in := make(map[string]bool, len(b))
-	for _, k := range b {
-		in[k] = true
-	}
-	var out []string
-	for _, k := range a {
-		if !in[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// Validate reports a report that cannot be rendered truthfully: a run without a history or without a result, or a history header whose
-// scenario does not decode. Writers call it first so bad input is a clear
-// error, never a page that silently says less than it should.
+// Validate reports a report that cannot be rendered truthfully: a run
+// without a history, a result or a decided expectation. Writers call it
+// first so bad input is a clear error, never a page that silently says
+// less than it should.
 func (r *Report) Validate() error {
 	if r == nil {
 		return fmt.Errorf("reports: nil report")
@@ -219,8 +130,8 @@ func (r *Report) Validate() error {
 		if run.Result == nil {
 			return fmt.Errorf("reports: %s: no checker result (check the history before reporting it)", name)
 		}
-		if _, err := ScenarioOf(run); err != nil {
-			return fmt.Errorf("reports: %w", err)
+		if run.Expect.Why == "" {
+			return fmt.Errorf("reports: %s: no expectation decided (harness.Report decides it)", name)
 		}
 	}
 	return nil
@@ -229,7 +140,7 @@ func (r *Report) Validate() error {
 // runName is how a run is named on every output: the scenario's name, else
 // the history file's base name, else its position.
 func runName(run Run, i int) string {
-	if s := scenarioOrNil(run); s != nil && s.Name != "" {
+	if s := run.Scenario; s != nil && s.Name != "" {
 		return s.Name
 	}
 	if run.HistoryPath != "" {
@@ -248,7 +159,7 @@ func runName(run Run, i int) string {
 
 // workloadOf is the run's workload, "" when unknown.
 func workloadOf(run Run) string {
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		return s.Workload
 	}
 	return ""

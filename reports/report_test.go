@@ -43,81 +43,13 @@ func TestVerdictIsWorstAndNothingIsUnknown(t *testing.T) {
 	}
 }
 
-func TestExpectation(t *testing.T) {
-	res := func(v checker.Verdict, kinds ...checker.Kind) *checker.Result {
-		r := &checker.Result{Verdict: v}
-		for _, k := range kinds {
-			r.Anomalies = append(r.Anomalies, checker.Anomaly{Kind: k})
-		}
-		return r
-	}
-	exp := func(v string, kinds ...string) *scenarios.Scenario {
-		return &scenarios.Scenario{Name: "s", Expect: &scenarios.Expect{Verdict: v, Anomalies: kinds}}
-	}
-	allow := func(s *scenarios.Scenario, kinds ...string) *scenarios.Scenario {
-		s.Expect.Allow = kinds
-		return s
-	}
-	for _, c := range []struct {
-		name string
-		run  Run
-		met  bool
-	}{
-		{"equal sets, any order and repetition", Run{Scenario: exp("invalid", "stale-read", "duplicate-create"),
-			Result: res(checker.Invalid, "duplicate-create", "stale-read", "duplicate-create")}, true},
-		{"missing kind", Run{Scenario: exp("invalid", "stale-read", "duplicate-create"), Result: res(checker.Invalid, "duplicate-create")}, false},
-		{"extra kind", Run{Scenario: exp("invalid", "duplicate-create"), Result: res(checker.Invalid, "duplicate-create", "lost-write")}, false},
-		{"verdict differs", Run{Scenario: exp("invalid"), Result: res(checker.Valid)}, false},
-		{"valid as expected", Run{Scenario: exp("valid"), Result: res(checker.Valid)}, true},
-		{"no expect means valid", Run{Scenario: &scenarios.Scenario{Name: "s"}, Result: res(checker.Valid)}, true},
-		{"no expect, invalid", Run{Result: res(checker.Invalid, "stale-read")}, false},
-		{"unknown is not valid", Run{Scenario: exp("valid"), Result: res(checker.Unknown)}, false},
-		{"not checked", Run{Scenario: exp("valid")}, false},
-		{"allowed kind present", Run{Scenario: allow(exp("invalid", "duplicate-create"), "stale-read"),
-			Result: res(checker.Invalid, "duplicate-create", "stale-read")}, true},
-		{"allowed kind absent", Run{Scenario: allow(exp("invalid", "duplicate-create"), "stale-read"),
-			Result: res(checker.Invalid, "duplicate-create")}, true},
-		{"allowed kind alone does not meet a required one", Run{Scenario: allow(exp("invalid", "duplicate-create"), "stale-read"),
-			Result: res(checker.Invalid, "stale-read")}, false},
-		{"kind neither required nor allowed", Run{Scenario: allow(exp("invalid", "duplicate-create"), "stale-read"),
-			Result: res(checker.Invalid, "duplicate-create", "lost-write")}, false},
-	} {
-		met, why := Expectation(c.run)
-		if met != c.met || why == "" {
-			t.Errorf("%s: met %v (%q), want %v", c.name, met, why, c.met)
-		}
-	}
-	_, why := Expectation(Run{Scenario: exp("invalid", "stale-read"), Result: res(checker.Invalid, "lost-write")})
-	for _, want := range []string{"missing stale-read", "unexpected lost-write"} {
-		if !contains([]string{why}, why) || !containsStr(why, want) {
-			t.Errorf("why %q does not say %q", why, want)
-		}
-	}
-}
-
-func TestScenarioFromHistoryHeader(t *testing.T) {
-	run := checkedRun(t, "hdr", genConfig{Ops: 40, Processes: 4, Keys: 3, Seed: 2}, nil)
-	run.History.Header.Scenario = []byte(`{"name":"from-header","workload":"magic-codes","expect":{"verdict":"valid"}}`)
-	run.Scenario = nil
-	s, err := ScenarioOf(run)
-	if err != nil || s == nil || s.Name != "from-header" || s.Workload != "magic-codes" {
-		t.Fatalf("ScenarioOf = %+v, %v", s, err)
-	}
-	run.History.Header.Scenario = []byte(`{"name": 12}`)
-	if _, err := ScenarioOf(run); err == nil {
-		t.Fatal("a header scenario of the wrong shape decoded silently")
-	}
-	if err := (&Report{Runs: []Run{run}}).Validate(); err == nil {
-		t.Fatal("Validate accepted a bad header scenario")
-	}
-}
-
 func TestValidateRefusesIncompleteRuns(t *testing.T) {
 	run := checkedRun(t, "v", genConfig{Ops: 20, Processes: 4, Keys: 2, Seed: 3}, nil)
 	for name, r := range map[string]*Report{
-		"nil report": nil,
-		"no history": {Runs: []Run{{Result: run.Result, HistoryPath: "h.jsonl"}}},
-		"no result":  {Runs: []Run{{History: run.History, HistoryPath: "h.jsonl"}}},
+		"nil report":     nil,
+		"no history":     {Runs: []Run{{Result: run.Result, HistoryPath: "h.jsonl"}}},
+		"no result":      {Runs: []Run{{History: run.History, HistoryPath: "h.jsonl"}}},
+		"no expectation": {Runs: []Run{{History: run.History, Result: run.Result, HistoryPath: "h.jsonl"}}},
 	} {
 		if err := r.Validate(); err == nil {
 			t.Errorf("%s: Validate accepted it", name)
@@ -144,10 +76,6 @@ func TestGroupRunsInGuideOrder(t *testing.T) {
 	if len(gs[2].Runs) != 2 || gs[2].Runs[0] != 0 || gs[2].Runs[1] != 5 {
 		t.Errorf("users runs %v, want [0 5]", gs[2].Runs)
 	}
-}
-
-func containsStr(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
 }
 
 func indexOf(s, sub string) int {

@@ -150,16 +150,15 @@ func checkVerdict(v checker.Verdict) checker.Verdict {
 
 func summaryScenario(run Run, i int, st *stats) SummaryScenario {
 	name := runName(run, i)
-	exp, stated := expectOf(run)
-	met, why := Expectation(run)
+	exp := run.Expect
 	sc := SummaryScenario{Name: name, Workload: workloadOf(run), History: run.HistoryPath, Verdict: runVerdict(run),
-		Expect:       SummaryExpect{Verdict: exp.Verdict, Anomalies: nonNil(kindSet(exp.Anomalies)), Allow: nonNil(kindSet(exp.Allow))},
-		ExpectStated: stated, ExpectationMet: met, Expectation: why,
+		Expect:       SummaryExpect{Verdict: exp.Verdict, Anomalies: nonNil(exp.Anomalies), Allow: nonNil(exp.Allow)},
+		ExpectStated: exp.Stated, ExpectationMet: exp.Met, Expectation: exp.Why,
 		Checks: run.Result.Checks, Anomalies: []SummaryAnomaly{}, AnomalyKinds: nonNil(anomalyKinds(run.Result)), Counts: st.Counts}
 	if sc.Checks == nil {
 		sc.Checks = []checker.CheckResult{}
 	}
-	if s := scenarioOrNil(run); s != nil {
+	if s := run.Scenario; s != nil {
 		sc.File = s.File
 		sc.Time, sc.Replay = timeOf(s), s.ReplayCommand()
 	}
@@ -175,7 +174,7 @@ func summaryScenario(run Run, i int, st *stats) SummaryScenario {
 // start time is left out), so a replay writes it byte for byte again.
 func allSimulated(r *Report) bool {
 	for _, run := range r.Runs {
-		if s := scenarioOrNil(run); s == nil || !s.Simulated() {
+		if s := run.Scenario; s == nil || !s.Simulated() {
 			return false
 		}
 	}

@@ -123,7 +123,7 @@ func execute(ctx context.Context, w workloads.Workload, rec *recorder, env *work
 	out, opErr := w.Do(d1.WithTrace(ctx, &tr), env, variant, op)
 	done := inv
 	done.Value = nil
-	done.Type = workloads.Outcome(op, opErr)
+	done.Type = completion(workloads.OutcomeOf(op, opErr))
 	if rec.w != nil {
 		done.Trace = rec.statements(tr.Entries())
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/sim"
+	"github.com/d1check/d1check/workloads"
 )
 
 // recorder stamps events with the run's one monotonic clock and writes
@@ -27,6 +28,17 @@ func (r *recorder) append(e history.Event) error {
 	}
 	_, err := r.w.AppendNow(e, r.now)
 	return err
+}
+
+// completion is the history's type for an op's outcome.
+func completion(o workloads.Outcome) history.Type {
+	switch o {
+	case workloads.OK:
+		return history.OK
+	case workloads.Fail:
+		return history.Fail
+	}
+	return history.Info // an outcome the runner does not know may have taken effect
 }
 
 // statements converts a d1 trace to the history's form, one statement per

@@ -9,7 +9,6 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
-	"github.com/d1check/d1check/scenarios"
 	"github.com/d1check/d1check/workloads"
 	"github.com/d1check/d1check/workloads/auth"
 	"github.com/d1check/d1check/workloads/catalog"
@@ -228,10 +227,11 @@ func runOf(workload, variant, bookmarks string, oneRegion bool) string {
 // tens of milliseconds of a run (a selftest run lasts a few hundred): a
 // request-timeout that loses answers before and after they run, a paused
 // region, a lag spike, replicas restarted from older snapshots and a slow
-// primary. drop-bookmark waits for the runner's seam (see nemesis).
-func allFaults() []scenarios.Fault {
+// primary. drop-bookmark is a client-side fault, which harness.Fresh's
+// server-side faults leave out.
+func allFaults() []nemesis.Fault {
 	ms := time.Millisecond
-	return []scenarios.Fault{
+	return []nemesis.Fault{
 		{At: 0, Kind: nemesis.RequestTimeout, For: 60 * ms},
 		{At: 5 * ms, Kind: nemesis.PauseReplication, Region: "WEUR", For: 40 * ms},
 		{At: 10 * ms, Kind: nemesis.LagSpike, Region: "APAC", For: 40 * ms, Lag: 30 * ms},

@@ -1,22 +1,18 @@
 package selftest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/d1check/d1check/checker"
-	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/emulator"
+	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/history"
-	"github.com/d1check/d1check/nemesis"
 	"github.com/d1check/d1check/runner"
-	"github.com/d1check/d1check/sim"
 )
 
 // Defaults for Options.
@@ -223,109 +219,32 @@ feed:
 }
 
 // once runs s with seed on a fresh emulator and checks the history,
-// re-read from the bytes the runner wrote, as `d1check check` would.
+// re-read from the bytes written, as `d1check check` would.
 func (o Options) once(ctx context.Context, s spec, seed int64) (outcome, error) {
 	sub, ok := known[s.workload]
 	if !ok {
 		return outcome{}, fmt.Errorf("unknown workload %q", s.workload)
 	}
-	// Simulated time: the matrix's verdicts are a function of the seed,
-	// never of how loaded the machine is.
-	clock := sim.NewScheduler(seed)
-	ecfg := emulator.Config{Seed: seed, DefaultLag: o.Lag, ApplyEvery: applyEvery, BugRegion: bugRegion, BugEvery: bugEvery, Clock: clock}
+	f := harness.Fresh{
+		Emulator: emulator.Config{Seed: seed, DefaultLag: o.Lag, ApplyEvery: applyEvery, BugRegion: bugRegion, BugEvery: bugEvery},
+		Runner: runner.Config{
+			Workload: sub.w, Clients: o.Clients, Ops: s.ops, Seed: seed, Keys: sub.keySpace(s.variant),
+			Variants: []string{s.variant}, Bookmarks: s.bookmarks,
+		},
+		Check: o.Check,
+	}
 	if s.bug != "" {
-		ecfg.Bugs = []string{s.bug}
+		f.Emulator.Bugs = []string{s.bug}
 	}
-	var nem *nemesis.Nemesis
-	if s.faults {
-		var err error
-		if nem, err = nemesis.New(allFaults(), nemesis.Options{Target: "emulator", Clock: clock}); err != nil {
-			return outcome{}, err
-		}
-		ecfg.Hooks = nem.Hooks(ecfg.Hooks)
-	}
-	emu, err := emulator.New(ecfg)
-	if err != nil {
-		return outcome{}, err
-	}
-	defer emu.Close()
-	target := emu.Database
 	if s.oneRegion {
-		target = func(string) (*d1.Database, error) { return emu.Database(bugRegion) }
+		f.Region = bugRegion
 	}
-
-	var buf bytes.Buffer
-	watch := &phaseWatch{w: &buf}
-	var nemErr error
-	if nem != nil {
-		var running *nemesis.Running
-		discard := func(history.Event) error { return nil }
-		watch.onFirst = func() { running = nem.Start(ctx, emu, discard) }
-		watch.onFinal = func() {
-			if running != nil {
-				nemErr = running.Stop()
-			}
-		}
-		defer func() {
-			if running != nil && !watch.stopped {
-				// The run failed before its final reads: stop the
-				// nemesis, an actor of the clock, on the clock.
-				clock.Run(context.WithoutCancel(ctx), func() { running.Stop() })
-			}
-		}()
+	if s.faults {
+		f.Faults = allFaults()
 	}
-	hw, err := history.NewWriter(watch, history.Header{Target: "emulator", Seed: seed, StartedAt: clock.Now().UTC()})
-	if err != nil {
-		return outcome{}, err
-	}
-	_, err = runner.Run(ctx, runner.Config{
-		Workload: sub.w, Target: target, Clients: o.Clients, Ops: s.ops, Seed: seed, Keys: sub.keySpace(s.variant),
-		Variants: []string{s.variant}, Bookmarks: s.bookmarks, History: hw, Clock: clock,
-	})
-	if err = errors.Join(err, hw.Close(), nemErr); err != nil {
-		return outcome{}, fmt.Errorf("seed %d: %w", seed, err)
-	}
-	h, err := history.Read(&buf, fmt.Sprintf("seed-%d.jsonl", seed))
-	if err != nil {
-		return outcome{}, fmt.Errorf("seed %d: %w", seed, err)
-	}
-	res, err := checker.Check(h, o.Check)
+	h, res, err := harness.RunFresh(ctx, f)
 	if err != nil {
 		return outcome{}, fmt.Errorf("seed %d: %w", seed, err)
 	}
 	return outcome{h: h, res: res}, nil
-}
-
-// phaseWatch passes a history through and notices, from the lines
-// themselves, when the clients start (the first event after the header:
-// the schema is set up by then) and when they are done (the first final
-// read's invoke, written before that read runs). The nemesis runs between
-// the two, so faults never hit the schema set-up or the final reads. It
-// stands in for a runner seam (start and clients-done callbacks) that the
-// runner does not have yet.
-//
-// The history writer flushes one whole event per Write, so a final read's
-// invoke arrives in one piece.
-type phaseWatch struct {
-	w                io.Writer
-	newlines         int
-	onFirst, onFinal func()
-	started, stopped bool
-}
-
-var finalSession = []byte(`"session":"` + finalReads + `"`)
-
-func (p *phaseWatch) Write(b []byte) (int, error) {
-	if !p.started && p.newlines > 0 && len(b) > 0 {
-		p.started = true
-		if p.onFirst != nil {
-			p.onFirst()
-		}
-	}
-	if !p.stopped && p.onFinal != nil && bytes.Contains(b, finalSession) {
-		p.stopped = true
-		p.onFinal()
-	}
-	p.newlines += bytes.Count(b, []byte("\n"))
-	return p.w.Write(b)
 }

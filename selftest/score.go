@@ -6,13 +6,15 @@ import (
 
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/runner"
 )
 
 // maxExamples bounds the anomalies a control quotes.
 const maxExamples = 3
 
-// finalReads is the session the runner's final reads run under.
-const finalReads = "final"
+// finalReads is the session the runner's final reads run under (a
+// selftest run has no namespace).
+const finalReads = runner.FinalSession
 
 // score fills a cell from its runs.
 func score(c *Cell, outs []outcome, opts Options) {

@@ -101,24 +101,6 @@ func TestOpsNeeded(t *testing.T) {
 	}
 }
 
-// TestPhaseWatch: the nemesis starts with the first event after the
-// header and stops at the first final read, once each.
-func TestPhaseWatch(t *testing.T) {
-	var out bytes.Buffer
-	starts, stops := 0, 0
-	p := &phaseWatch{w: &out, onFirst: func() { starts++ }, onFinal: func() { stops++ }}
-	for _, line := range []string{`{"d1check":"history"}` + "\n", `{"index":0,"session":"s"}` + "\n",
-		`{"index":1,"session":"final"}` + "\n", `{"index":2,"session":"final"}` + "\n"} {
-		if starts != 0 && out.Len() == 0 {
-			t.Fatal("started before the header was written")
-		}
-		p.Write([]byte(line))
-	}
-	if starts != 1 || stops != 1 || !strings.Contains(out.String(), `"index":2`) {
-		t.Fatalf("starts %d stops %d, output %q", starts, stops, out.String())
-	}
-}
-
 // TestRender: the text, HTML and Markdown renderings of one matrix agree
 // on its rows and verdict; a miss and a false alarm show, and quoted text
 // cannot break out of the HTML or the Markdown table.

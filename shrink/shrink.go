@@ -13,7 +13,6 @@ import (
 
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/harness"
-	"github.com/d1check/d1check/reports"
 	"github.com/d1check/d1check/scenarios"
 )
 
@@ -65,7 +64,7 @@ type Result struct {
 	Target      []checker.Kind
 	First, Last Outcome
 	// Run is the smallest run, replayed into Dir/smallest/ and checked.
-	Run reports.Run
+	Run harness.Run
 	// Runs counts the runs made, the first and the replay included.
 	Runs    int
 	Elapsed time.Duration

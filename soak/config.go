@@ -3,16 +3,13 @@ package soak
 import (
 	"errors"
 	"fmt"
-	"reflect"
+	"github.com/d1check/d1check/sim"
 	"time"
 
 	"github.com/d1check/d1check/checker"
-	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/runner"
 	"github.com/d1check/d1check/scenarios"
-	"github.com/d1check/d1check/sim"
-	"github.com/d1check/d1check/workloads"
 )
 
 // Defaults.
@@ -80,8 +77,8 @@ type Window struct {
 }
 
 // validate reports everything wrong with cfg before anything runs,
-// building each scenario's nemesis to prove its faults apply; the errors
-// are *harness.ConfigError.
+// scenarios included (harness.ValidateSeries builds each one's nemesis to
+// prove its faults apply); the errors are *harness.ConfigError.
 func (c *Config) validate() error {
 	var errs []error
 	if len(c.Scenarios) == 0 {
@@ -96,37 +93,11 @@ func (c *Config) validate() error {
 	if c.HistoryPath == "" {
 		errs = append(errs, errors.New("no history path"))
 	}
-	for _, s := range c.Scenarios {
-		if err := checkScenario(s, c.Scenarios[0]); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", s.File, err))
-		}
+	if len(c.Scenarios) > 0 {
+		errs = append(errs, harness.ValidateSeries(c.Scenarios))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return &harness.ConfigError{Err: fmt.Errorf("soak: %w", err)}
-	}
-	return nil
-}
-
-// checkScenario reports why s cannot be part of a soak whose emulator is
-// first's.
-func checkScenario(s, first *scenarios.Scenario) error {
-	if s.Target.Kind != "emulator" {
-		return fmt.Errorf("target %s: a soak runs on the embedded emulator only", s.Target.Kind)
-	}
-	if !reflect.DeepEqual(s.Target, first.Target) {
-		return fmt.Errorf("its target differs from %s's: the soak runs every scenario on one emulator", first.File)
-	}
-	w, err := workloads.Lookup(s.Workload)
-	if err != nil {
-		return err
-	}
-	cfg := harness.RunnerConfig(s, w, func(string) (*d1.Database, error) { return nil, nil }, nil)
-	cfg.Ops, cfg.Duration = 0, time.Second // a soak's windows are bounded by time
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	if _, err := harness.NewNemesis(s, sim.Real{}); err != nil {
-		return err
 	}
 	return nil
 }

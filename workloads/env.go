@@ -2,9 +2,9 @@ package workloads
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/history"
 )
 
 // Env is what one request's handler sees: env.DB, and the bookmark the
@@ -121,15 +121,41 @@ func IsNotApplied(err error) bool {
 	return errors.As(err, &na)
 }
 
-// Outcome classifies an op's error the way the history must record it:
+// Outcome is how an op completed, as far as its client can tell; the
+// runner records it as the completion's type in the history.
+type Outcome uint8
+
+// The outcomes, named as the history names them.
+const (
+	// OK: the op took effect.
+	OK Outcome = iota + 1
+	// Fail: the op certainly had no effect.
+	Fail
+	// Info: the op may or may not have taken effect.
+	Info
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case OK:
+		return "ok"
+	case Fail:
+		return "fail"
+	case Info:
+		return "info"
+	}
+	return "outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// OutcomeOf classifies an op's error the way the history must record it:
 // ok when err is nil; info when the op may have written and the outcome is
 // unknown (d1.Indeterminate); fail otherwise.
-func Outcome(op Op, err error) history.Type {
+func OutcomeOf(op Op, err error) Outcome {
 	switch {
 	case err == nil:
-		return history.OK
+		return OK
 	case d1.Indeterminate(err) && !op.ReadOnly && !IsNotApplied(err):
-		return history.Info
+		return Info
 	}
-	return history.Fail
+	return Fail
 }

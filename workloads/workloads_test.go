@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/d1check/d1check/d1"
-	"github.com/d1check/d1check/history"
 )
 
 func TestKeySpaceValidate(t *testing.T) {
@@ -34,7 +33,7 @@ func TestKeySpaceValidate(t *testing.T) {
 	}
 }
 
-// Outcome decides fail versus info: only an op that may have written and
+// OutcomeOf decides fail versus info: only an op that may have written and
 // whose outcome is unknown is info.
 func TestOutcome(t *testing.T) {
 	transient := &d1.Error{Kind: d1.KindTransient, Message: "Network connection lost."}
@@ -43,20 +42,20 @@ func TestOutcome(t *testing.T) {
 	cases := []struct {
 		op   Op
 		err  error
-		want history.Type
+		want Outcome
 	}{
-		{write, nil, history.OK},
-		{write, transient, history.Info},
-		{write, context.DeadlineExceeded, history.Info},
-		{write, &d1.TransportError{Op: "POST", Err: errors.New("reset")}, history.Info},
-		{write, sql, history.Fail},
-		{write, NotApplied(transient), history.Fail},
-		{read, transient, history.Fail},
-		{write, errors.New("TypeError"), history.Fail},
+		{write, nil, OK},
+		{write, transient, Info},
+		{write, context.DeadlineExceeded, Info},
+		{write, &d1.TransportError{Op: "POST", Err: errors.New("reset")}, Info},
+		{write, sql, Fail},
+		{write, NotApplied(transient), Fail},
+		{read, transient, Fail},
+		{write, errors.New("TypeError"), Fail},
 	}
 	for _, c := range cases {
-		if got := Outcome(c.op, c.err); got != c.want {
-			t.Errorf("Outcome(%+v, %v) = %s, want %s", c.op, c.err, got, c.want)
+		if got := OutcomeOf(c.op, c.err); got != c.want {
+			t.Errorf("OutcomeOf(%+v, %v) = %s, want %s", c.op, c.err, got, c.want)
 		}
 	}
 	if NotApplied(nil) != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/d1check/d1check/checker"
-	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/harness"
 	"github.com/d1check/d1check/reports"
 	"github.com/spf13/cobra"
 )
@@ -48,7 +48,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 					return harnessErr(err)
 				}
 			} else {
-				printCheck(g, rep)
+				reports.WriteCheckText(g.stdout, rep.Runs[0])
 			}
 			return verdictErr(rep.Verdict())
 		},
@@ -91,30 +91,15 @@ func newReportCmd(g *globals) *cobra.Command {
 
 // checkFile reads and checks one history; a bad file is the user's (254).
 func checkFile(path string, timeout time.Duration) (*reports.Report, error) {
-	h, err := history.ReadFile(path)
+	run, err := harness.CheckFile(path, checker.Options{Timeout: timeout})
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	res, err := checker.Check(h, checker.Options{Timeout: timeout})
+	rep, err := harness.FileReport(run)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("%s: %w", path, err))
+		return nil, usageErr(err)
 	}
-	run := reports.Run{HistoryPath: path, History: h, Result: res}
-	return &reports.Report{Title: "d1check " + filepath.Base(path), Started: h.Header.StartedAt, Runs: []reports.Run{run}, Command: "d1check check " + path}, nil
-}
-
-func printCheck(g *globals, rep *reports.Report) {
-	run := rep.Runs[0]
-	if run.History.Truncated {
-		fmt.Fprintf(g.stdout, "note: the file was cut off mid-line; %d operations without a completion count as indeterminate\n", run.History.Synthesized)
-	}
-	for _, c := range run.Result.Checks {
-		fmt.Fprintf(g.stdout, "%-20s %-8s %d %s checked, %d failed, %d anomalies\n", c.Name, c.Verdict, c.Checked, c.Unit, c.Failed, c.Anomalies)
-	}
-	for _, a := range run.Result.Anomalies {
-		fmt.Fprintf(g.stdout, "  %s: %s\n", a.Kind, a.Explanation)
-	}
-	fmt.Fprintf(g.stdout, "verdict: %s\n", rep.Verdict())
+	return rep, nil
 }
 
 func writeFile(path string, fill func(*os.File) error) error {

@@ -88,8 +88,8 @@ When $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.`,
 			}
 			var failed []string
 			for _, run := range rep.Runs {
-				if met, why := reports.Expectation(run); !met {
-					failed = append(failed, fmt.Sprintf("%s: %s", run.Scenario.Name, why))
+				if !run.Expect.Met {
+					failed = append(failed, fmt.Sprintf("%s: %s", run.Scenario.Name, run.Expect.Why))
 				}
 			}
 			if len(failed) > 0 {
@@ -114,7 +114,8 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		what = strings.TrimSuffix(filepath.Base(args[0]), ".yaml")
 	}
 	dir := outDir(f.out, what)
-	rep := &reports.Report{Title: "d1check " + what, Started: time.Now(), Command: "d1check " + strings.Join(append([]string{cmd.Name()}, args...), " ")}
+	started := time.Now()
+	var runs []harness.Run
 	if f.ops < 0 {
 		return nil, "", usagef("--ops %d: want a positive op count, or 0 to keep each scenario's", f.ops)
 	}
@@ -150,10 +151,17 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
 		}
 		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
-		rep.Runs = append(rep.Runs, run)
+		runs = append(runs, run)
 		if !f.json {
-			printRun(g, run)
+			reports.WriteRunLine(g.stdout, s.Name, run.Result, harness.Expectation(run))
+			if s.Simulated() {
+				fmt.Fprintf(g.stdout, "    replay: %s\n", s.ReplayCommand())
+			}
 		}
+	}
+	rep, err := harness.Report("d1check "+what, started, "d1check "+strings.Join(append([]string{cmd.Name()}, args...), " "), runs)
+	if err != nil {
+		return nil, "", harnessErr(err)
 	}
 	if err := reports.WriteAll(dir, rep); err != nil {
 		return nil, "", harnessErr(err)
@@ -167,46 +175,6 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		fmt.Fprintf(g.stdout, "\nverdict: %s\nreport: %s\n", rep.Verdict(), filepath.Join(dir, "index.html"))
 	}
 	return rep, dir, nil
-}
-
-// printRun prints one scenario's line and its anomaly kinds.
-func printRun(g *globals, run reports.Run) {
-	res := run.Result
-	kinds := map[checker.Kind]int{}
-	for _, a := range res.Anomalies {
-		kinds[a.Kind]++
-	}
-	total := 0
-	for _, c := range res.Checks {
-		total += c.Anomalies
-	}
-	fmt.Fprintf(g.stdout, "%-44s %-8s %d anomalies", run.Scenario.Name, res.Verdict, total)
-	if run.Scenario.Expect != nil {
-		if met, why := reports.Expectation(run); met {
-			fmt.Fprint(g.stdout, "  (as expected)")
-		} else {
-			fmt.Fprintf(g.stdout, "  (NOT as expected: %s)", why)
-		}
-	}
-	fmt.Fprintln(g.stdout)
-	if s := run.Scenario; s != nil && s.Simulated() {
-		fmt.Fprintf(g.stdout, "    replay: %s\n", s.ReplayCommand())
-	}
-	for _, a := range firstOfEachKind(res.Anomalies) {
-		fmt.Fprintf(g.stdout, "    %s (%d): %s\n", a.Kind, kinds[a.Kind], a.Explanation)
-	}
-}
-
-func firstOfEachKind(as []checker.Anomaly) []checker.Anomaly {
-	seen := map[checker.Kind]bool{}
-	var out []checker.Anomaly
-	for _, a := range as {
-		if !seen[a.Kind] {
-			seen[a.Kind] = true
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // verdictErr maps a verdict to the exit code Jepsen would use.

@@ -127,8 +127,11 @@ func writeShrunk(g *globals, res *shrink.Result, command, dir, script string) er
 	if script == "" {
 		script = filepath.Join(dir, name+".txtar")
 	}
-	rep := &reports.Report{Title: "d1check shrink " + res.Original.Name, Started: time.Now(), Command: command, Runs: []reports.Run{res.Run}}
-	err := errors.Join(
+	rep, err := harness.Report("d1check shrink "+res.Original.Name, time.Now(), command, []harness.Run{res.Run})
+	if err != nil {
+		return harnessErr(err)
+	}
+	err = errors.Join(
 		os.WriteFile(scenarioPath, shrink.ScenarioFile(res, command), 0o644),
 		os.MkdirAll(filepath.Dir(script), 0o755),
 		os.WriteFile(script, shrink.Testscript(res, command), 0o644),

@@ -92,7 +92,7 @@ line says whether it met its expect block.`,
 			fmt.Fprintf(g.stdout, "%d windows, %d ops (%d ok, %d fail, %d info), %d anomalies, %.0f ops/s\n",
 				res.Windows, res.Ops, res.OK, res.Fail, res.Info, res.Anomalies, float64(res.Ops)/res.Elapsed.Seconds())
 			for _, run := range res.Report.Runs {
-				printRun(g, run)
+				reports.WriteRunLine(g.stdout, run.Scenario.Name, run.Result, run.Expect)
 			}
 			fmt.Fprintf(g.stdout, "\nverdict: %s\nhistory: %s\nreport: %s\n", res.Report.Verdict(), path, filepath.Join(dir, "index.html"))
 			return verdictErr(res.Report.Verdict())

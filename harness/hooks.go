@@ -1,4 +1,4 @@
-package soak
+package harness
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"github.com/d1check/d1check/emulator"
 )
 
-// hookSwitch lets each window install its own nemesis's hooks in the one
-// emulator of the soak: an emulator takes its hooks once, at New, and the
-// windows' scenarios have different faults. Between windows it holds
+// hookSwitch lets each run of a Series install its own nemesis's hooks in
+// the series' one emulator: an emulator takes its hooks once, at New, and
+// the runs' scenarios have different faults. Between runs it holds
 // nothing, and the hooks do nothing.
 type hookSwitch struct {
 	cur atomic.Pointer[emulator.Hooks]
