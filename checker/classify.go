@@ -3,6 +3,9 @@ package checker
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/d1check/d1check/checker/model"
 	"github.com/d1check/d1check/history"
@@ -12,7 +15,7 @@ import (
 // the partition's own events, so the report can say more than "not
 // linearizable". It always returns at least one anomaly: when no known
 // pattern fits, a non-linearizable one.
-func classify(p *partition, ci *commitIndex) []Anomaly {
+func classify(p *partition, ci *commitIndex, m porcupine.Model, deadline time.Time) []Anomaly {
 	var found []Anomaly
 	switch p.kind {
 	case model.CreateOnce:
@@ -23,10 +26,15 @@ func classify(p *partition, ci *commitIndex) []Anomaly {
 		found = classifyRegister(p, ci)
 	case model.CompareAndSet:
 		found = classifyCompareAndSet(p, ci)
+	case model.VersionedKind:
+		found = neverWritten(p, ci)
 	}
 	if len(found) == 0 {
+		if a, ok := stuck(p, m, deadline); ok {
+			return []Anomaly{a}
+		}
 		found = []Anomaly{p.anomaly(NonLinearizable, fmt.Sprintf(
-			"porcupine found no order of the %d operations on %s %q%s between %s and %s that both respects their real-time order and is a legal %s history; see the visualization",
+			"porcupine found no order of the %d operations on %s %q%s between %s and %s that both respects their real-time order and is a legal %s history, and ran out of time before it could say which op none explains; see the visualization",
 			len(p.ops), p.noun(), p.key, variantOf(p.variant), ms(p.ops[0].Call), ms(p.lastReturn()), p.kind), p.ops...)}
 	}
 	return found
@@ -48,11 +56,22 @@ func (p *partition) noun() string {
 	return "key"
 }
 
+// anomaly is a linearizability anomaly; the last of ops is its subject,
+// the op whose result it contradicts.
 func (p *partition) anomaly(kind Kind, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{
 		Kind: kind, Check: CheckLinearizability, Events: eventsOf(ops...),
 		Explanation: explanation, Blame: BlameApplication, Variant: p.variant, Key: p.key,
+		subject: subjectOf(ops),
 	}
+}
+
+// subjectOf is the completion index of the last op, -1 for none.
+func subjectOf(ops []*Op) int {
+	if len(ops) == 0 || ops[len(ops)-1].Complete < 0 {
+		return -1
+	}
+	return ops[len(ops)-1].Complete
 }
 
 // oks is the partition's ops whose output is known, by action.
@@ -73,8 +92,12 @@ func (p *partition) oks(actions ...model.Action) []*Op {
 }
 
 // before reports whether a certainly happened before b: a returned before
-// b was invoked. Touching intervals are concurrent, as in porcupine.
-func before(a, b *Op) bool { return a.Type == history.OK && a.Return < b.Call }
+// b was invoked, or at the instant b was invoked by the same process, whose
+// ops are in program order. Other touching intervals are concurrent, as
+// in porcupine.
+func before(a, b *Op) bool {
+	return a.Type == history.OK && (a.Return < b.Call || (a.Return == b.Call && a.Process == b.Process && a != b))
+}
 
 // twoOps phrases two ops that did the same thing, in order.
 func twoOps(a, b *Op, did string) string {
@@ -105,9 +128,10 @@ func classifyCreateOnce(p *partition, ci *commitIndex) []Anomaly {
 		}
 		for _, w := range p.oks(model.GetOrCreate, model.Get, model.List) {
 			if ids := idsOf(w); len(ids) > 0 && before(w, r) {
+				t := when(r.Call, r.Return, w.Return)
 				return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-					"%s returned no user for %s at %s although %s had returned user %d at %s%s",
-					r.name(), p.key, ms(r.Return), w.name(), ids[0], ms(w.Return), ci.served(r)), w, r)}
+					"%s, invoked at %s, returned no user for %s at %s although %s had returned user %d at %s%s",
+					r.name(), t[0], p.key, t[1], w.name(), ids[0], t[2], ci.served(r)), w, r)}
 			}
 		}
 	}
@@ -235,20 +259,23 @@ func classifySingleUse(p *partition, ci *commitIndex) []Anomaly {
 		if iss == nil || p.mayHaveUsed(r) {
 			continue
 		}
+		t := when(r.Call, r.Return, iss.Return)
 		return []Anomaly{p.anomaly(FalseReject, fmt.Sprintf(
-			"%s returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s",
-			r.name(), p.key, ms(r.Return), iss.name(), ms(iss.Return), ci.served(r)), iss, r)}
+			"%s, invoked at %s, returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s",
+			r.name(), t[0], p.key, t[1], iss.name(), t[2], ci.served(r)), iss, r)}
 	}
 	for _, r := range p.oks(model.ReadCode) {
 		if iss := firstBefore(issues, r); !r.Out.Issued && iss != nil {
+			t := when(r.Call, r.Return, iss.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s read %s as not issued at %s although %s had completed at %s%s",
-				r.name(), p.key, ms(r.Return), iss.name(), ms(iss.Return), ci.served(r)), iss, r)}
+				"%s, invoked at %s, read %s as not issued at %s although %s had completed at %s%s",
+				r.name(), t[0], p.key, t[1], iss.name(), t[2], ci.served(r)), iss, r)}
 		}
 		if v := firstBefore(accepted, r); !r.Out.Used && v != nil {
+			t := when(r.Call, r.Return, v.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s read %s as unused at %s although %s had accepted it at %s%s",
-				r.name(), p.key, ms(r.Return), v.name(), ms(v.Return), ci.served(r)), v, r)}
+				"%s, invoked at %s, read %s as unused at %s although %s had accepted it at %s%s",
+				r.name(), t[0], p.key, t[1], v.name(), t[2], ci.served(r)), v, r)}
 		}
 	}
 	return nil
@@ -285,9 +312,10 @@ func classifyRegister(p *partition, ci *commitIndex) []Anomaly {
 			if p.noun() == "session" {
 				return []Anomaly{p.anomaly(StaleRead, staleSession(w2, r)+ci.served(r), w2, r)}
 			}
+			t := when(r.Call, r.Return, w2.Return)
 			return []Anomaly{p.anomaly(StaleRead, fmt.Sprintf(
-				"%s returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
-				r.name(), r.Out.Value, p.key, ms(r.Return), w2.name(), w2.In.Value, ms(w2.Return), r.Out.Value, ci.served(r)), w2, r)}
+				"%s, invoked at %s, returned %s for %s at %s although %s had written %s at %s, after every write of %s had completed%s",
+				r.name(), t[0], shown(r.Out.Value), p.key, t[1], w2.name(), shown(w2.In.Value), t[2], shown(r.Out.Value), ci.served(r)), w2, r)}
 		}
 	}
 	return nil

@@ -14,16 +14,17 @@ import (
 // read-your-writes across requests that only carrying the bookmark fixes.
 func staleSession(w, r *Op) string {
 	var what string
+	t := when(r.Call, r.Return, w.Return)
 	switch {
 	case r.Out.Value == model.Unset:
-		what = fmt.Sprintf("%s found no session %s at %s, so the user appeared logged out, although %s had logged in user %s at %s",
-			r.name(), r.Key, ms(r.Return), w.name(), w.In.Value, ms(w.Return))
+		what = fmt.Sprintf("%s, invoked at %s, found no session %s at %s, so the user appeared logged out, although %s had logged in user %s at %s",
+			r.name(), t[0], r.Key, t[1], w.name(), shown(w.In.Value), t[2])
 	case w.In.Value == model.Unset:
-		what = fmt.Sprintf("%s found session %s alive (user %s) at %s, resurrected, although %s had logged it out at %s",
-			r.name(), r.Key, r.Out.Value, ms(r.Return), w.name(), ms(w.Return))
+		what = fmt.Sprintf("%s, invoked at %s, found session %s alive (user %s) at %s, resurrected, although %s had logged it out at %s",
+			r.name(), t[0], r.Key, shown(r.Out.Value), t[1], w.name(), t[2])
 	default:
-		what = fmt.Sprintf("%s read session %s as user %s at %s although %s had made it user %s at %s",
-			r.name(), r.Key, r.Out.Value, ms(r.Return), w.name(), w.In.Value, ms(w.Return))
+		what = fmt.Sprintf("%s, invoked at %s, read session %s as user %s at %s although %s had made it user %s at %s",
+			r.name(), t[0], r.Key, shown(r.Out.Value), t[1], w.name(), shown(w.In.Value), t[2])
 	}
 	if w.Process == r.Process && w.Session != r.Session {
 		what += fmt.Sprintf(", in the same client's later request (session %s, not %s): the bookmark of %s's response was not carried", r.Session, w.Session, w.ref())
@@ -44,8 +45,8 @@ func classifyCompareAndSet(p *partition, ci *commitIndex) []Anomaly {
 			byOld[o.Out.Old] = o
 			continue
 		}
-		return []Anomaly{p.anomaly(LostUpdate, twoOps(a, o, fmt.Sprintf("refreshed session %s from token %q", p.key, o.Out.Old))+
-			fmt.Sprintf(", to %q and %q: one overwrote the other's new tokens, a lost update", a.In.Value, o.In.Value)+ci.served(o), a, o)}
+		return []Anomaly{p.anomaly(LostUpdate, twoOps(a, o, fmt.Sprintf("refreshed session %s from token %+q", p.key, o.Out.Old))+
+			fmt.Sprintf(", to %+q and %+q: one overwrote the other's new tokens, a lost update", a.In.Value, o.In.Value)+ci.served(o), a, o)}
 	}
 	return nil
 }

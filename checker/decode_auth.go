@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/d1check/d1check/checker/model"
 )
@@ -14,18 +15,23 @@ import (
 // too), else DESIGN.md's user_id. An email names the user in a way the
 // generator knows before the run, which a database-assigned id is not.
 func sessionOwner(x map[string]json.RawMessage) (string, error) {
-	raw, ok := x["email"]
+	field := "email"
+	raw, ok := x[field]
 	if !ok {
-		raw, ok = x["user_id"]
+		field = "user_id"
+		raw, ok = x[field]
 	}
-	if !ok || raw == nil || bytes.Equal(raw, []byte("null")) {
+	switch {
+	case !ok:
 		return "", errors.New(`has no "email" or "user_id": a session row needs a user`)
+	case raw == nil || bytes.Equal(raw, []byte("null")):
+		return "", fmt.Errorf("%s is null: a session row must name its user", field)
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
+	c, err := canonicalJSON(raw)
+	if err != nil {
 		return "", fmt.Errorf("user does not decode: %v", err)
 	}
-	return b.String(), nil
+	return c, nil
 }
 
 func decodeCreateSessionIn(v []byte, in *model.Input) error {
@@ -60,7 +66,7 @@ func decodeReadSession(v []byte, out *model.Output) error {
 	}
 	owner, err := sessionOwner(x)
 	if err != nil {
-		return fmt.Errorf("found is true but it %v", err)
+		return fmt.Errorf("found is true but %s", strings.TrimPrefix(err.Error(), "has "))
 	}
 	out.Value = owner
 	return nil
@@ -96,6 +102,9 @@ func decodeRefreshOut(v []byte, out *model.Output) error {
 	}
 	out.Refreshed = *x.Refreshed
 	if x.Old != nil {
+		if *x.Old == "" {
+			return errors.New(`old is "": a token is never empty (null when the refresh found no session)`)
+		}
 		out.Old = *x.Old
 	}
 	if out.Refreshed && out.Old == "" {
@@ -119,6 +128,9 @@ func decodeReadToken(v []byte, out *model.Output) error {
 		return fmt.Errorf("token %s is not a string or null", raw)
 	}
 	if t != nil {
+		if *t == "" {
+			return errors.New(`token is "": a token is never empty (null when the session is gone)`)
+		}
 		out.Old = *t
 	}
 	return nil

@@ -60,7 +60,7 @@ func decodeObserveOut(v []byte, out *model.Output) error {
 	case forms == 0 || (version != nil && forms > 1):
 		return errors.New(`want "version" alone, or "at_least", "below" or both`)
 	case version != nil:
-		out.Lo, out.Hi = *version, *version+1
+		out.Lo, out.Hi = *version, *version
 		return nil
 	}
 	out.Lo, out.Hi = 0, model.NoBound
@@ -68,13 +68,13 @@ func decodeObserveOut(v []byte, out *model.Output) error {
 		out.Lo = *atLeast
 	}
 	if below != nil {
-		out.Hi = *below
+		if *below == 0 {
+			return errors.New("below is 0: no version is below 0")
+		}
+		out.Hi = *below - 1 // closed: never *below+anything, which could overflow
 	}
-	switch {
-	case out.Hi == 0:
-		return errors.New("below is 0: no version is below 0")
-	case out.Lo >= out.Hi:
-		return fmt.Errorf("at_least %d and below %d leave no version", out.Lo, out.Hi)
+	if out.Lo > out.Hi {
+		return fmt.Errorf("at_least %d and below %d leave no version", out.Lo, *below)
 	}
 	return nil
 }

@@ -22,6 +22,32 @@ func ms(t int64) string {
 	return s + " ms"
 }
 
+// when formats the times one sentence compares: each as ms does, or all
+// to the nanosecond when two that differ would print alike, so that the
+// sentence always shows their order.
+func when(ts ...int64) []string {
+	out := make([]string, len(ts))
+	fine := false
+	for i, a := range ts {
+		out[i] = ms(a)
+		for _, b := range ts[:i] {
+			if a != b && out[i] == ms(b) {
+				fine = true
+			}
+		}
+	}
+	if fine {
+		for i, t := range ts {
+			s := strconv.FormatFloat(float64(t)/1e6, 'f', 6, 64)
+			if t > 1<<52 { // beyond float64's exact integers: print the digits
+				s = strconv.FormatInt(t/1e6, 10) + "." + fmt.Sprintf("%06d", t%1e6)
+			}
+			out[i] = strings.TrimRight(strings.TrimRight(s, "0"), ".") + " ms"
+		}
+	}
+	return out
+}
+
 // name is how a sentence names an op: by its completion event's index
 // (the invoke's for an op the history never completed).
 func (o *Op) name() string {
@@ -68,14 +94,13 @@ type commitIndex struct {
 	max   []uint64 // max[i]: newest position among ops completed by times[i]
 }
 
-func newCommitIndex(ops []Op) *commitIndex {
+func newCommitIndex(ops []*Op) *commitIndex {
 	type seen struct {
 		t   int64
 		pos uint64
 	}
 	var all []seen
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Complete < 0 {
 			continue
 		}

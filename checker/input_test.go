@@ -95,7 +95,7 @@ func TestTimeoutIsUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := partitionOps(ops)
-	got := runPartitions(parts, newModels(), time.Now().Add(-time.Second))
+	got := runPartitions(parts, newModels(), time.Now().Add(-time.Second), nil)
 	for i, r := range got {
 		if r != porcupine.Unknown {
 			t.Errorf("partition %d: %s, want Unknown", i, r)

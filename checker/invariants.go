@@ -12,11 +12,10 @@ import (
 // the traffic: one user per email, every acknowledged create present, a
 // code accepted at most once, no acknowledged verify lost. A key with
 // neither a final read nor an acknowledged write has nothing to check.
-func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
+func checkInvariants(ops []*Op) (CheckResult, []Anomaly) {
 	var order []partitionKey
 	by := map[partitionKey][]*Op{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if !o.known() || o.Model() == model.Register {
 			continue
 		}
@@ -51,9 +50,10 @@ func checkInvariants(ops []Op) (CheckResult, []Anomaly) {
 	return res, anomalies
 }
 
+// invariant is an invariants anomaly; the last of ops is its subject.
 func invariant(pk partitionKey, kind Kind, blame Blame, explanation string, ops ...*Op) Anomaly {
 	return Anomaly{Kind: kind, Check: CheckInvariants, Events: eventsOf(ops...), Explanation: explanation,
-		Blame: blame, Variant: pk.variant, Key: pk.key}
+		Blame: blame, Variant: pk.variant, Key: pk.key, subject: subjectOf(ops)}
 }
 
 func pick(ops []*Op, keep func(*Op) bool) []*Op {

@@ -17,11 +17,11 @@ import (
 // in verbose mode), while the report needs a verdict for each. The
 // partitions porcupine rejects are checked again, verbosely, for the
 // visualization, up to opts.MaxVisualizations.
-func checkLinearizability(ops []Op, ci *commitIndex, opts Options) (CheckResult, []Anomaly, []PartitionFailure) {
+func checkLinearizability(ops []*Op, ci *commitIndex, opts Options) (CheckResult, []Anomaly, []PartitionFailure) {
 	parts := partitionOps(ops)
 	ms := newModels()
 	deadline := deadlineOf(opts.Timeout)
-	verdicts := runPartitions(parts, ms, deadline)
+	verdicts := runPartitions(parts, ms, deadline, opts.stop)
 
 	res := CheckResult{Name: CheckLinearizability, Unit: "partitions", Checked: len(parts)}
 	tally := newVariantTally()
@@ -31,6 +31,10 @@ func checkLinearizability(ops []Op, ci *commitIndex, opts Options) (CheckResult,
 		v := verdictOf(verdicts[i])
 		rejected := v == Invalid
 		regressed := clientRegressions(p, ci)
+		if !rejected {
+			// Porcupine's versioned model keeps only the newest version.
+			regressed = append(neverWritten(p, ci), regressed...)
+		}
 		if len(regressed) > 0 {
 			v = Invalid
 		}
@@ -41,7 +45,7 @@ func checkLinearizability(ops []Op, ci *commitIndex, opts Options) (CheckResult,
 		case Invalid:
 			res.Failed++
 			if rejected {
-				anomalies = append(anomalies, classify(p, ci)...)
+				anomalies = append(anomalies, classify(p, ci, ms.of(p), deadline)...)
 				if len(failures) < opts.MaxVisualizations {
 					failures = append(failures, visualize(p, ms, deadline))
 				}
@@ -87,9 +91,9 @@ func remaining(deadline time.Time) (time.Duration, bool) {
 
 // runPartitions checks each partition and returns porcupine's answers in
 // partition order. The workers are owned by this call and have all
-// returned when it does; once the run's deadline has passed, the
-// partitions not yet checked are Unknown.
-func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupine.CheckResult {
+// returned when it does; once the run's deadline has passed or stop is
+// closed, the partitions not yet checked are Unknown.
+func runPartitions(parts []*partition, ms models, deadline time.Time, stop <-chan struct{}) []porcupine.CheckResult {
 	out := make([]porcupine.CheckResult, len(parts))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -103,7 +107,7 @@ func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupin
 					return
 				}
 				left, ok := remaining(deadline)
-				if !ok {
+				if !ok || stopped(stop) {
 					out[i] = porcupine.Unknown
 					continue
 				}
@@ -114,6 +118,15 @@ func runPartitions(parts []*partition, ms models, deadline time.Time) []porcupin
 	}
 	wg.Wait()
 	return out
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // visualize re-checks a rejected partition verbosely for porcupine's

@@ -31,47 +31,86 @@ func inputError(e *history.Event, format string, args ...any) *InputError {
 // value against its op's model. history.Read has already checked the
 // structure of a file; pairOps checks it again because a History can also
 // be built in Go, and a broken one must be an error, not a panic.
-func pairOps(events []history.Event) ([]Op, error) {
-	ops := make([]Op, 0, len(events)/2)
-	open := make(map[int]int) // process -> position in ops of its open invoke
+func pairOps(events []history.Event) ([]*Op, error) {
+	p := newPairer()
 	for i := range events {
-		e := &events[i]
-		switch e.Type {
-		case history.Nemesis:
-			continue
-		case history.Invoke:
-			if at, ok := open[e.Process]; ok {
-				return nil, inputError(e, "process %d invokes %s while its invoke at event %d is outstanding", e.Process, e.F, ops[at].Invoke)
-			}
-			op, err := newOp(e)
-			if err != nil {
-				return nil, err
-			}
-			open[e.Process] = len(ops)
-			ops = append(ops, op)
-		case history.OK, history.Fail, history.Info:
-			at, ok := open[e.Process]
-			if !ok {
-				return nil, inputError(e, "%s completion of %s by process %d has no outstanding invoke", e.Type, e.F, e.Process)
-			}
-			delete(open, e.Process)
-			if err := complete(&ops[at], e); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, inputError(e, "type %q is not one of invoke, ok, fail, info, nemesis", e.Type)
+		if err := p.add(&events[i]); err != nil {
+			return nil, err
 		}
 	}
-	// An invoke the history never completed has an unknown outcome.
-	var last int64
-	if n := len(events); n > 0 {
-		last = events[n-1].Time
+	return p.finish(), nil
+}
+
+// pairer pairs events one at a time, so that a history streamed from a
+// file never has to be held whole: only its operations are. The ops live
+// in fixed-size blocks, so that a million of them are never copied to
+// grow a slice.
+type pairer struct {
+	ops   []*Op
+	block []Op
+	open  map[int]*Op // process -> its open invoke
+	last  int64       // the latest event's time
+}
+
+const opBlock = 4096
+
+func newPairer() *pairer { return &pairer{open: map[int]*Op{}} }
+
+// alloc returns a new op, zeroed.
+func (p *pairer) alloc() *Op {
+	if len(p.block) == cap(p.block) {
+		p.block = make([]Op, 0, opBlock)
 	}
-	for _, at := range open {
-		op := &ops[at]
-		op.Type, op.Out.Unknown, op.Return, op.Complete, op.Err = history.Info, true, last, -1, history.NoCompletionError
+	p.block = p.block[:len(p.block)+1]
+	o := &p.block[len(p.block)-1]
+	p.ops = append(p.ops, o)
+	return o
+}
+
+// maxTime bounds an event's time, so that the partitions' spread times
+// (4t+3, see partition.operations) never overflow or reach infinity: 2^60
+// ns is 36 years.
+const maxTime = 1 << 60
+
+func (p *pairer) add(e *history.Event) error {
+	if e.Time > maxTime || e.Time < 0 {
+		return inputError(e, "time %d is not nanoseconds since the run started (want 0 to %d, 36 years)", e.Time, int64(maxTime))
 	}
-	return ops, nil
+	p.last = e.Time
+	switch e.Type {
+	case history.Nemesis:
+		return nil
+	case history.Invoke:
+		if open, ok := p.open[e.Process]; ok {
+			return inputError(e, "process %d invokes %s while its invoke at event %d is outstanding", e.Process, e.F, open.Invoke)
+		}
+		op, err := newOp(e)
+		if err != nil {
+			return err
+		}
+		o := p.alloc()
+		*o = op
+		p.open[e.Process] = o
+	case history.OK, history.Fail, history.Info:
+		o, ok := p.open[e.Process]
+		if !ok {
+			return inputError(e, "%s completion of %s by process %d has no outstanding invoke", e.Type, e.F, e.Process)
+		}
+		delete(p.open, e.Process)
+		return complete(o, e)
+	default:
+		return inputError(e, "type %q is not one of invoke, ok, fail, info, nemesis", e.Type)
+	}
+	return nil
+}
+
+// finish returns the ops; an invoke the history never completed has an
+// unknown outcome.
+func (p *pairer) finish() []*Op {
+	for _, op := range p.open {
+		op.Type, op.Out.Unknown, op.Return, op.Complete, op.Err = history.Info, true, p.last, -1, history.NoCompletionError
+	}
+	return p.ops
 }
 
 func newOp(e *history.Event) (Op, error) {

@@ -82,6 +82,10 @@ type Anomaly struct {
 	Variant     string `json:"variant,omitempty"`
 	Key         string `json:"key,omitempty"`
 	Session     string `json:"session,omitempty"`
+	// subject is the op whose result the anomaly contradicts (the read),
+	// by its completion's index, so that two checks' anomalies about one
+	// read can be matched: see blameExplained.
+	subject int
 }
 
 // VariantResult is one check's verdict for one variant.

@@ -5,10 +5,9 @@ import "sort"
 // sessions groups ops with a known outcome by session id, each in invoke
 // order. Ops without a session (plain env.DB) are in none: D1 promises
 // nothing across sessions, and a lone op has no session order.
-func sessions(ops []Op) (ids []string, by map[string][]*Op) {
+func sessions(ops []*Op) (ids []string, by map[string][]*Op) {
 	by = map[string][]*Op{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Session == "" || !o.known() {
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 // ops wrote and read) and at the bookmark level (from traces). A stale read
 // across sessions is not a violation here: D1 promises nothing across
 // sessions, and the linearizability check reports it.
-func checkSessions(ops []Op, ci *commitIndex) (CheckResult, []Anomaly) {
+func checkSessions(ops []*Op, ci *commitIndex) (CheckResult, []Anomaly) {
 	ids, by := sessions(ops)
 	keys := newKeyIndex(ops)
 	res := CheckResult{Name: CheckSessionGuarantees, Unit: "sessions", Checked: len(ids)}
@@ -40,10 +40,9 @@ func checkSessions(ops []Op, ci *commitIndex) (CheckResult, []Anomaly) {
 // may have used a code.
 type keyIndex map[partitionKey][]*Op
 
-func newKeyIndex(ops []Op) keyIndex {
+func newKeyIndex(ops []*Op) keyIndex {
 	k := keyIndex{}
-	for i := range ops {
-		o := &ops[i]
+	for _, o := range ops {
 		if o.Type == history.Fail {
 			continue
 		}
@@ -153,7 +152,7 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 		}
 	case model.Read:
 		if s.value != nil && olderValue(key, valueOf(s.value), r.Out.Value, s.value) {
-			return s.value, fmt.Sprintf("returned %s for %s", r.Out.Value, r.Key)
+			return s.value, fmt.Sprintf("returned %s for %s", shown(r.Out.Value), r.Key)
 		}
 	case model.Observe:
 		if s.floor != nil && wentBelow(r, floorOf(s.floor)) {
@@ -236,7 +235,7 @@ func sessionAnomaly(k, r *Op, what string, ci *commitIndex) Anomaly {
 	}
 	return Anomaly{
 		Kind: kind, Check: CheckSessionGuarantees, Events: eventsOf(k, r), Blame: BlameDatabase,
-		Variant: r.Variant, Key: r.Key, Session: r.Session,
+		Variant: r.Variant, Key: r.Key, Session: r.Session, subject: r.Complete,
 		Explanation: fmt.Sprintf("%s in session %s %s at %s although the same session's %s had %s at %s, so D1 broke %s%s",
 			r.name(), r.Session, what, ms(r.Return), k.name(), established(k), ms(k.Return), guarantee, ci.served(r)),
 	}
@@ -259,9 +258,9 @@ func established(k *Op) string {
 	case model.ReadCode:
 		return fmt.Sprintf("read it as issued=%t used=%t", k.Out.Issued, k.Out.Used)
 	case model.Write:
-		return "written " + k.In.Value
+		return "written " + shown(k.In.Value)
 	case model.Read:
-		return "read " + k.Out.Value
+		return "read " + shown(k.Out.Value)
 	case model.Advance:
 		return fmt.Sprintf("written version %d", k.In.Version)
 	case model.Observe:

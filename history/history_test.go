@@ -172,6 +172,9 @@ func TestMalformed(t *testing.T) {
 		{"negative process", hdr + "\n" + inv(0, -1, 0) + "\n", 2, "process", "negative"},
 		{"completion of other f", hdr + "\n" + inv(0, 1, 0) + "\n" + `{"index":1,"type":"ok","process":1,"f":"issue_code","key":"k","time":1}` + "\n", 3, "f", "completes an invoke of"},
 		{"completion of other key", hdr + "\n" + inv(0, 1, 0) + "\n" + `{"index":1,"type":"ok","process":1,"f":"get_user","key":"j","time":1}` + "\n", 3, "key", "completes an invoke on key"},
+		{"null line", hdr + "\n" + inv(0, 1, 0) + "\nnull\n", 3, "", "line is null, want an event object"},
+		{"array line", hdr + "\n[1]\n", 2, "", "line is a JSON array, want an event object"},
+		{"negative first time", hdr + "\n" + inv(0, 1, -5) + "\n", 2, "time", "-5 is negative"},
 		{"trailing data", hdr + "\n" + inv(0, 1, 0) + " 5\n", 2, "", "after top-level value"},
 	}
 	for _, c := range cases {

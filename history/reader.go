@@ -80,6 +80,16 @@ func Scan(r io.Reader, name string, fn func(Event) error) (Header, error) {
 	return st.header, nil
 }
 
+// Stream reads a history like Read but hands each event to fn instead of
+// keeping it: the History it returns has everything but Events.
+func Stream(r io.Reader, name string, fn func(Event) error) (*History, error) {
+	st, err := scan(r, name, fn)
+	if err != nil {
+		return nil, err
+	}
+	return &History{Header: st.header, Truncated: st.truncated, Synthesized: st.synthesized}, nil
+}
+
 // scanResult is what a scan learns besides the events.
 type scanResult struct {
 	header      Header
@@ -126,30 +136,33 @@ func ScanFrom(r io.Reader, name string, first int, fn func(Event) error) error {
 func scanEvents(lr *lineReader, name string, first int, res *scanResult, fn func(Event) error) error {
 	v := newValidator()
 	v.n = first
-	for n := first + 2; ; n++ {
-		line, complete, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		if !complete && !json.Valid(line) {
-			// A run killed mid-write: every earlier line is whole.
+	var stopErr error
+	err := decodeLines(lr, first+2, func(n int, p *parsed) bool {
+		switch {
+		case p.cut:
 			res.truncated = true
-			break
+			return false
+		case p.err != nil:
+			stopErr = atLine(p.err, name, n)
+			return false
 		}
-		e, err := parseEvent(line)
-		if err != nil {
-			return atLine(err, name, n)
-		}
+		e := p.event
 		e.Line = n
 		if err := v.add(&e); err != nil {
-			return atLine(err, name, n)
+			stopErr = atLine(err, name, n)
+			return false
 		}
 		if err := fn(e); err != nil {
-			return err
+			stopErr = err
+			return false
 		}
+		return true
+	})
+	if le, ok := err.(*lineError); ok {
+		return fmt.Errorf("%s:%d: %w", name, le.line, le.err)
+	}
+	if stopErr != nil {
+		return stopErr
 	}
 	for _, e := range v.finish() {
 		res.synthesized++
@@ -191,11 +204,30 @@ func parseHeader(line []byte) (Header, error) {
 
 func parseEvent(line []byte) (Event, error) {
 	var e Event
-	if len(bytes.TrimSpace(line)) == 0 {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 {
 		return e, errors.New("empty line: want an event")
+	}
+	if t[0] != '{' && json.Valid(t) {
+		return e, fmt.Errorf("line is %s, want an event object", jsonKind(t))
 	}
 	err := decodeStrict(line, &e)
 	return e, err
+}
+
+// jsonKind names the kind of a valid JSON value that is not an object.
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case 'n':
+		return "null"
+	case '[':
+		return "a JSON array"
+	case '"':
+		return "a JSON string"
+	case 't', 'f':
+		return "a JSON boolean"
+	}
+	return "a JSON number"
 }
 
 // decodeStrict decodes one JSON object into v. Unknown fields are allowed,

@@ -24,6 +24,9 @@ func (v *validator) add(e *Event) error {
 	if e.Index != v.n {
 		return &fieldError{"index", fmt.Sprintf("is %d, want %d (the event's position)", e.Index, v.n)}
 	}
+	if e.Time < 0 {
+		return &fieldError{"time", fmt.Sprintf("%d is negative: times are nanoseconds since the run started", e.Time)}
+	}
 	if e.Time < v.last {
 		return &fieldError{"time", fmt.Sprintf("%d goes backwards (the previous event is at %d)", e.Time, v.last)}
 	}

@@ -44,8 +44,16 @@ func WriteCheckText(w io.Writer, run Run) {
 	if run.History.Truncated {
 		fmt.Fprintf(w, "note: the file was cut off mid-line; %d operations without a completion count as indeterminate\n", run.History.Synthesized)
 	}
+	notes := map[string]bool{}
 	for _, c := range run.Result.Checks {
 		fmt.Fprintf(w, "%-20s %-8s %d %s checked, %d failed, %d anomalies\n", c.Name, c.Verdict, c.Checked, c.Unit, c.Failed, c.Anomalies)
+		notes[c.Note] = c.Note != ""
+	}
+	for _, c := range run.Result.Checks {
+		if notes[c.Note] {
+			fmt.Fprintf(w, "note: %s\n", c.Note)
+			notes[c.Note] = false // said once
+		}
 	}
 	for _, a := range run.Result.Anomalies {
 		fmt.Fprintf(w, "  %s: %s\n", a.Kind, a.Explanation)

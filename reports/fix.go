@@ -2,6 +2,7 @@ package reports
 
 import (
 	"html/template"
+	"sort"
 
 	"github.com/d1check/d1check/checker"
 )
@@ -53,6 +54,51 @@ func adviceFor(k checker.Kind) advice {
 	}
 	return advice{Kind: k, Title: string(k), Blame: checker.BlameApplication,
 		Fix: template.HTML(`This report does not know anomaly kind <code>` + template.HTMLEscapeString(string(k)) + `</code>; read its explanation above.`)}
+}
+
+// databaseAdvice is the fix for an anomaly of a kind usually blamed on the
+// application when the checker blamed it on the database: the same read
+// also broke a session guarantee or showed an acknowledged write lost, so
+// the access pattern was already right and its usual fix (carry the
+// bookmark, read on the primary) would change nothing.
+func databaseAdvice(k checker.Kind) advice {
+	return advice{Kind: k, Title: adviceFor(k).Title + " (D1's fault here)", Blame: checker.BlameDatabase,
+		Fix: `These reads also broke a promise D1 makes — read-your-writes or monotonic reads within their session, or an acknowledged write present on the primary — as the database anomalies of the same reads show. The code already did what it should (the session carried its own bookmark, or the read was on the primary), so changing the access pattern will not help: this is a bug in the database, the emulator or the driver. Keep the history file — it re-checks with <code>d1check check</code> — and report it.`}
+}
+
+// kindBlames collects, for the fixes, whom the anomalies of each kind
+// blame: the advice must match the blame.
+type kindBlames map[checker.Kind]map[checker.Blame]bool
+
+func (kb kindBlames) add(a checker.Anomaly) {
+	if kb[a.Kind] == nil {
+		kb[a.Kind] = map[checker.Blame]bool{}
+	}
+	kb[a.Kind][blameOf(a)] = true
+}
+
+// advice returns the fixes to show, by kind: a kind's usual advice when
+// some of its anomalies carry that blame, and the database's when some are
+// the database's though the kind is usually the application's.
+func (kb kindBlames) advice() []advice {
+	ks := make([]string, 0, len(kb))
+	for k := range kb {
+		ks = append(ks, string(k))
+	}
+	sort.Strings(ks)
+	var out []advice
+	for _, k := range ks {
+		kind := checker.Kind(k)
+		usual := adviceFor(kind)
+		blames := kb[kind]
+		if blames[usual.Blame] || (usual.Blame == checker.BlameDatabase) {
+			out = append(out, usual)
+		}
+		if usual.Blame == checker.BlameApplication && blames[checker.BlameDatabase] {
+			out = append(out, databaseAdvice(kind))
+		}
+	}
+	return out
 }
 
 // blameTitle is the plain-words heading of each side.

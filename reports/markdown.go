@@ -64,7 +64,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 		}
 		b.WriteString("\n")
 	}
-	kinds := map[checker.Kind]bool{}
+	kinds := kindBlames{}
 	for _, sc := range s.Scenarios {
 		if len(sc.Anomalies) == 0 {
 			continue
@@ -74,7 +74,7 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 			fmt.Fprintf(b, "**Expectation not met:** %s\n\n", mdText(sc.Expectation))
 		}
 		for j, a := range sc.Anomalies {
-			kinds[a.Kind] = true
+			kinds.add(checker.Anomaly{Kind: a.Kind, Blame: a.Blame})
 			if j == mdAnomaliesPerRun {
 				fmt.Fprintf(b, "- … and %d more (see summary.json or index.html)\n", len(sc.Anomalies)-j)
 				break
@@ -85,26 +85,17 @@ func writeSummaryMarkdown(w io.Writer, pr *prepared) error {
 	}
 	if len(kinds) > 0 {
 		b.WriteString("### How to fix\n\n")
-		for _, k := range anomalyKindsOf(kinds) {
-			ad := adviceFor(k)
-			fmt.Fprintf(b, "- **%s** — %s\n", k, mdText(htmlToText(string(ad.Fix))))
+		for _, ad := range kinds.advice() {
+			whose := ""
+			if ad.Blame != adviceFor(ad.Kind).Blame {
+				whose = " (D1's fault here)"
+			}
+			fmt.Fprintf(b, "- **%s**%s — %s\n", ad.Kind, whose, mdText(htmlToText(string(ad.Fix))))
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString("_Cross-session linearizability failures are expected for unconstrained reads; \"D1 broke its promise\" anomalies are database or driver bugs. Open index.html for timelines and charts._\n")
 	return b.Flush()
-}
-
-func anomalyKindsOf(m map[checker.Kind]bool) []checker.Kind {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, string(k))
-	}
-	out := make([]checker.Kind, 0, len(ks))
-	for _, k := range kindSet(ks) {
-		out = append(out, checker.Kind(k))
-	}
-	return out
 }
 
 // mdText makes a string from a history safe inside Markdown text and

@@ -104,7 +104,7 @@ func buildPage(pr *prepared) *pageData {
 	if !r.Started.IsZero() {
 		pd.Started = r.Started.UTC().Format(time.RFC1123)
 	}
-	kinds := map[checker.Kind]bool{}
+	kinds := kindBlames{}
 	blame := map[checker.Blame]*blameView{}
 	vizLeft := MaxVisualizations
 	runs := make([]runView, len(r.Runs))
@@ -119,7 +119,7 @@ func buildPage(pr *prepared) *pageData {
 			pd.ExpectMet++
 		}
 		for _, a := range run.Result.Anomalies {
-			kinds[a.Kind] = true
+			kinds.add(a)
 			b := blameOf(a)
 			bv := blame[b]
 			if bv == nil {
@@ -150,14 +150,7 @@ func buildPage(pr *prepared) *pageData {
 		bv.Text = blameText(bv)
 		pd.Blame = append(pd.Blame, *bv)
 	}
-	ks := make([]string, 0, len(kinds))
-	for k := range kinds {
-		ks = append(ks, string(k))
-	}
-	sort.Strings(ks)
-	for _, k := range ks {
-		pd.Fixes = append(pd.Fixes, adviceFor(checker.Kind(k)))
-	}
+	pd.Fixes = kinds.advice()
 	pd.Headline = headline(pd)
 	return pd
 }

@@ -73,7 +73,7 @@ const (
 	Refresh                       // compare-and-set: replace the token read (Output.Old) with Input.Value
 	ReadToken                     // compare-and-set: final read of the token (Output.Old)
 	Advance                       // versioned: write version Input.Version
-	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi)
+	Observe                       // versioned: read; the version was in [Output.Lo, Output.Hi]
 )
 
 // Kind is the model an action belongs to.
@@ -161,7 +161,9 @@ type Output struct {
 	// the session is gone.
 	Refreshed bool
 	Old       string
-	// Observe: the version read was in [Lo, Hi).
+	// Observe: the version read was in [Lo, Hi], both included, so that
+	// every version up to 2^63-1 is expressible; Hi is NoBound when the
+	// read bounds it only from below.
 	Lo, Hi int64
 }
 
@@ -278,8 +280,10 @@ func describeOperation(in, out any) string {
 		res = fmt.Sprintf("%q", o.Old)
 	case i.Action == Observe && o.Hi == NoBound:
 		res = fmt.Sprintf("v>=%d", o.Lo)
+	case i.Action == Observe && o.Lo == o.Hi:
+		res = fmt.Sprintf("v%d", o.Lo)
 	case i.Action == Observe:
-		res = fmt.Sprintf("v in [%d,%d)", o.Lo, o.Hi)
+		res = fmt.Sprintf("v in [%d,%d]", o.Lo, o.Hi)
 	default:
 		res = "ok"
 	}

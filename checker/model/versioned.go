@@ -10,7 +10,8 @@ import (
 // is the newest version written; 0 is "absent".
 type Versioned int64
 
-// NoBound is Output.Hi for a read that bounds the version only from below.
+// NoBound is Output.Hi for a read that bounds the version only from below:
+// the largest version, so that "at least v" is exactly [v, NoBound].
 const NoBound = math.MaxInt64
 
 // versioned models reads that may lag: a read may return any version
@@ -19,9 +20,11 @@ const NoBound = math.MaxInt64
 // staleness is not illegal here; what is, is going back: the checker holds
 // each session (D1's promise) and each client across its requests (the
 // application's, kept only by carrying the bookmark) to the newest version
-// it wrote or saw. A read reports the interval [Lo, Hi) the version was in
-// when it read: an exact version v is [v, v+1), "the file is there" is
-// [i, NoBound), "not there" is [0, i).
+// it wrote or saw. A read reports the interval [Lo, Hi] the version was in
+// when it read (both ends included, so no bound ever needs v+1): an exact
+// version v is [v, v], "the file is there" is [i, NoBound], "not there"
+// is [0, i-1]. That some version in the interval was ever written is
+// checked beside porcupine (the state keeps only the newest).
 var versioned = Spec{
 	Kind: VersionedKind,
 	Init: Versioned(0),
@@ -31,7 +34,7 @@ var versioned = Spec{
 		case Advance:
 			return true, max(v, Versioned(in.Version))
 		case Observe:
-			return out.Lo <= int64(v) && out.Lo < out.Hi, v
+			return out.Lo <= int64(v) && out.Lo <= out.Hi, v
 		}
 		return false, v
 	},
