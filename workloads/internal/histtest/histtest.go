@@ -14,20 +14,28 @@ import (
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/runner"
+	"github.com/d1check/d1check/sim"
 	"github.com/d1check/d1check/workloads"
 )
 
 // Run runs cfg (its Target and History are filled in) on a fresh emulator
 // built from ecfg, and returns the history as read back from its bytes.
+// Unless ecfg.Clock is set, the run is on simulated time, seeded by
+// cfg.Seed: what a workload's test asserts about a history must not
+// depend on how loaded the machine is.
 func Run(t testing.TB, cfg runner.Config, ecfg emulator.Config) *history.History {
 	t.Helper()
+	if ecfg.Clock == nil {
+		ecfg.Clock = sim.NewScheduler(cfg.Seed)
+	}
+	cfg.Clock = ecfg.Clock
 	emu, err := emulator.New(ecfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer emu.Close()
 	var buf bytes.Buffer
-	w, err := history.NewWriter(&buf, history.Header{Target: "emulator", Seed: cfg.Seed, StartedAt: time.Now()})
+	w, err := history.NewWriter(&buf, history.Header{Target: "emulator", Seed: cfg.Seed, StartedAt: cfg.Clock.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
