@@ -108,7 +108,9 @@ type Fault struct {
 // Verdict, every kind in Anomalies is found, and every kind found is in
 // Anomalies or Allow.
 //
-// Allow exists because traffic is concurrent: a demo that always produces
+// On simulated time a run replays from its seed, so Anomalies is the exact
+// set the run shows and Allow stays empty. Allow exists for runs on real
+// time, whose schedule is the machine's: a scenario that always produces
 // duplicate-create may produce a stale-read on some schedules and not on
 // others. Listing such a kind under allow keeps the gate strict about what
 // must be detected, and about kinds nobody expected, without making it flaky.

@@ -76,7 +76,7 @@ Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(
 		newRunCmd(g), newGateCmd(g), newCheckCmd(g), newReportCmd(g),
-		newScenariosCmd(g), newVersionCmd(g), newEmulateCmd(g), newSoakCmd(g), newSelftestCmd(g),
+		newScenariosCmd(g), newVersionCmd(g), newEmulateCmd(g), newSoakCmd(g), newSelftestCmd(g), newShrinkCmd(g),
 	)
 	// cobra adds help and completion only inside Execute, after run's
 	// unknown-command check has refused them: added here, they work, and
