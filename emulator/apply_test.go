@@ -59,7 +59,9 @@ func commit(t testing.TB, c *sqlite.Conn, stmts []stmtArgs) []byte {
 			t.Fatalf("%s: %v", sa.sql, err)
 		}
 		for i, v := range sa.args {
-			bindAny(st, i+1, v)
+			if err := bind(st, i+1, v); err != nil {
+				t.Fatal(err)
+			}
 		}
 		_, err = st.Step()
 		st.Finalize()
@@ -78,23 +80,6 @@ func commit(t testing.TB, c *sqlite.Conn, stmts []stmtArgs) []byte {
 type stmtArgs struct {
 	sql  string
 	args []any
-}
-
-func bindAny(st *sqlite.Stmt, i int, v any) {
-	switch v := v.(type) {
-	case nil:
-		st.BindNull(i)
-	case int64:
-		st.BindInt64(i, v)
-	case float64:
-		st.BindFloat(i, v)
-	case string:
-		st.BindText(i, v)
-	case []byte:
-		st.BindBytes(i, v)
-	default:
-		panic(fmt.Sprintf("bindAny: %T", v))
-	}
 }
 
 func execOK(t testing.TB, c *sqlite.Conn, sql string) {
