@@ -71,11 +71,13 @@ var defaultExpect = scenarios.Expect{Verdict: string(checker.Valid)}
 // that too (scenarioOf reports the error). The result's Why is one
 // sentence a report can print either way.
 func Expectation(run Run) reports.Expect {
-	exp, stated := defaultExpect, false
-	if s, _ := scenarioOf(run); s != nil && s.Expect != nil {
-		exp, stated = *s.Expect, true
+	exp, stated, simulated := defaultExpect, false, true
+	s, _ := scenarioOf(run)
+	if s != nil && s.Expect != nil {
+		exp, stated, simulated = *s.Expect, true, s.Simulated()
 	}
-	e := reports.Expect{Verdict: exp.Verdict, Anomalies: kindSet(exp.Anomalies), Allow: kindSet(exp.Allow), Stated: stated}
+	must, may := exp.For(simulated)
+	e := reports.Expect{Verdict: exp.Verdict, Anomalies: kindSet(must), Allow: kindSet(may), Stated: stated}
 	e.Text = describeExpect(e)
 	src := "expected"
 	if !stated {

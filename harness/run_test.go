@@ -25,6 +25,16 @@ func TestExpectation(t *testing.T) {
 		s.Expect.Allow = kinds
 		return s
 	}
+	// real gives an expectation a real-time part: duplicate-create must
+	// show, double-use may.
+	real := func(s *scenarios.Scenario) *scenarios.Scenario {
+		s.Expect.Real = &scenarios.ExpectKind{Anomalies: []string{"duplicate-create"}, Allow: []string{"double-use"}}
+		return s
+	}
+	onTime := func(s *scenarios.Scenario, kind, time string) *scenarios.Scenario {
+		s.Target.Kind, s.Target.Time = kind, time
+		return s
+	}
 	for _, c := range []struct {
 		name string
 		run  Run
@@ -49,6 +59,19 @@ func TestExpectation(t *testing.T) {
 			Result: res(checker.Invalid, "stale-read")}, false},
 		{"kind neither required nor allowed", Run{Scenario: allow(exp("invalid", "duplicate-create"), "stale-read"),
 			Result: res(checker.Invalid, "duplicate-create", "lost-write")}, false},
+		// expect.real holds runs on real time to its own kinds, and only them.
+		{"simulated run: exact kinds, real ignored", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "emulator", "simulated"),
+			Result: res(checker.Invalid, "duplicate-create")}, false},
+		{"simulated run: exact kinds met", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "emulator", "simulated"),
+			Result: res(checker.Invalid, "duplicate-create", "stale-read")}, true},
+		{"real-time run: real's required kind alone", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "workerd", "real"),
+			Result: res(checker.Invalid, "duplicate-create")}, true},
+		{"real-time run: real's allowed kind", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "emulator", "real"),
+			Result: res(checker.Invalid, "duplicate-create", "double-use")}, true},
+		{"real-time run: a kind real does not name", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "workerd", "real"),
+			Result: res(checker.Invalid, "duplicate-create", "lost-write")}, false},
+		{"real-time run: real's required kind missing", Run{Scenario: onTime(real(exp("invalid", "duplicate-create", "stale-read")), "workerd", "real"),
+			Result: res(checker.Invalid, "stale-read")}, false},
 	} {
 		e := Expectation(c.run)
 		// The sentence says which way it went: "… and got it" when met,

@@ -70,6 +70,13 @@ func Format(s *Scenario) []byte {
 		if len(e.Allow) > 0 {
 			fields = append(fields, "allow: ["+strings.Join(e.Allow, ", ")+"]")
 		}
+		if r := e.Real; r != nil {
+			real := []string{"anomalies: [" + strings.Join(r.Anomalies, ", ") + "]"}
+			if len(r.Allow) > 0 {
+				real = append(real, "allow: ["+strings.Join(r.Allow, ", ")+"]")
+			}
+			fields = append(fields, "real: {"+strings.Join(real, ", ")+"}")
+		}
 		line("expect: {%s}", strings.Join(fields, ", "))
 	}
 	return []byte(b.String())

@@ -20,7 +20,8 @@ func TestFormatRoundTrips(t *testing.T) {
 		Fault{At: 0, Kind: "restart-replica", Region: "ENAM", Snapshot: 3},
 		Fault{At: time.Second, Kind: "slow-primary", For: time.Second, Delay: 5 * time.Millisecond})
 	every.Target.Replication.Regions = map[string]Lag{"WEUR": {Min: 0, Max: 7 * time.Millisecond}, "OC": {}}
-	every.Expect = &Expect{Verdict: "invalid", Anomalies: []string{"stale-read"}, Allow: []string{"double-use"}}
+	every.Expect = &Expect{Verdict: "invalid", Anomalies: []string{"stale-read"}, Allow: []string{"double-use"},
+		Real: &ExpectKind{Anomalies: []string{"double-use"}, Allow: []string{"stale-read"}}}
 	every.Keys.Hot = 0.125
 	timed := *example
 	timed.Name, timed.Ops, timed.Duration, timed.Expect = "timed", 0, 90*time.Second, nil

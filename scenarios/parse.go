@@ -96,6 +96,10 @@ type raw struct {
 		Verdict   string   `yaml:"verdict"`
 		Anomalies []string `yaml:"anomalies"`
 		Allow     []string `yaml:"allow"`
+		Real      *struct {
+			Anomalies []string `yaml:"anomalies"`
+			Allow     []string `yaml:"allow"`
+		} `yaml:"real"`
 	} `yaml:"expect"`
 }
 
@@ -382,31 +386,41 @@ func (v *validator) build(r *raw, cat Catalog) *Scenario {
 		if cat != nil {
 			v.oneOf("expect.verdict", e.Verdict, cat.Verdicts())
 		}
-		if e.Verdict == "valid" && len(e.Anomalies)+len(e.Allow) > 0 {
-			v.fail("expect.anomalies", "a valid verdict has no anomalies")
-		}
-		if e.Verdict == "invalid" && len(e.Anomalies) == 0 {
-			v.fail("expect.anomalies", "an invalid verdict must name at least one anomaly kind it expects")
-		}
-		var kinds []string
-		if cat != nil {
-			kinds = cat.AnomalyKinds()
-		}
-		for i, k := range e.Anomalies {
-			if cat != nil {
-				v.oneOf(fmt.Sprintf("expect.anomalies[%d]", i), k, kinds)
-			}
-		}
-		for i, k := range e.Allow {
-			if cat != nil {
-				v.oneOf(fmt.Sprintf("expect.allow[%d]", i), k, kinds)
-			}
-			if slices.Contains(e.Anomalies, k) {
-				v.fail(fmt.Sprintf("expect.allow[%d]", i), "%q is already expected; allow is for kinds that may or may not appear", k)
-			}
+		v.expectKinds(cat, "expect.", e.Verdict, e.Anomalies, e.Allow)
+		if r := e.Real; r != nil {
+			s.Expect.Real = &ExpectKind{Anomalies: r.Anomalies, Allow: r.Allow}
+			v.expectKinds(cat, "expect.real.", e.Verdict, r.Anomalies, r.Allow)
 		}
 	}
 	return s
+}
+
+// expectKinds checks the kinds an expectation (or its real part, under
+// prefix) must and may show against its verdict and the checker's kinds.
+func (v *validator) expectKinds(cat Catalog, prefix, verdict string, must, may []string) {
+	if verdict == "valid" && len(must)+len(may) > 0 {
+		v.fail(prefix+"anomalies", "a valid verdict has no anomalies")
+	}
+	if verdict == "invalid" && len(must) == 0 {
+		v.fail(prefix+"anomalies", "an invalid verdict must name at least one anomaly kind it expects")
+	}
+	var kinds []string
+	if cat != nil {
+		kinds = cat.AnomalyKinds()
+	}
+	for i, k := range must {
+		if cat != nil {
+			v.oneOf(fmt.Sprintf("%sanomalies[%d]", prefix, i), k, kinds)
+		}
+	}
+	for i, k := range may {
+		if cat != nil {
+			v.oneOf(fmt.Sprintf("%sallow[%d]", prefix, i), k, kinds)
+		}
+		if slices.Contains(must, k) {
+			v.fail(fmt.Sprintf("%sallow[%d]", prefix, i), "%q is already expected; allow is for kinds that may or may not appear", k)
+		}
+	}
 }
 
 func (v *validator) lag(field string, r *rawLag) Lag {

@@ -114,10 +114,32 @@ type Fault struct {
 // duplicate-create may produce a stale-read on some schedules and not on
 // others. Listing such a kind under allow keeps the gate strict about what
 // must be detected, and about kinds nobody expected, without making it flaky.
+//
+// Real, when given, replaces Anomalies and Allow for a run on real time
+// (target.time: real, or a scenario run on worker, workerd, app or rest
+// with --target): a built-in demo states its exact kinds for its simulated
+// seed and, under real, what every real schedule must and may show.
 type Expect struct {
-	Verdict   string   `json:"verdict"`
+	Verdict   string      `json:"verdict"`
+	Anomalies []string    `json:"anomalies,omitempty"`
+	Allow     []string    `json:"allow,omitempty"`
+	Real      *ExpectKind `json:"real,omitempty"`
+}
+
+// ExpectKind is the kinds a run on real time must show (Anomalies) and may
+// show (Allow).
+type ExpectKind struct {
 	Anomalies []string `json:"anomalies,omitempty"`
 	Allow     []string `json:"allow,omitempty"`
+}
+
+// For returns the kinds a run must and may show: Real's on real time when
+// it is given, the expectation's own otherwise.
+func (e *Expect) For(simulated bool) (must, may []string) {
+	if !simulated && e.Real != nil {
+		return e.Real.Anomalies, e.Real.Allow
+	}
+	return e.Anomalies, e.Allow
 }
 
 // FaultKinds are the fault kinds a scenario may schedule.
