@@ -97,18 +97,7 @@ func (a *applier) applyOne(c *sqlite.Conn, ch *change) error {
 	n := 0
 	bind := func(v csValue) {
 		n++
-		switch v.kind {
-		case csInteger:
-			st.BindInt64(n, v.i)
-		case csFloat:
-			st.BindFloat(n, v.f)
-		case csText:
-			st.BindText(n, string(v.b))
-		case csBlob:
-			st.BindBytes(n, v.b)
-		default:
-			st.BindNull(n)
-		}
+		bindValue(st, n, v)
 	}
 	for _, v := range ch.new { // SET (UPDATE) or VALUES (INSERT)
 		if v.kind != csUndefined {

@@ -7,10 +7,11 @@ import (
 	"math"
 )
 
-// SQLite's changeset format, read in Go so that a replica can apply a
-// changeset through statements it keeps prepared (apply.go) instead of
-// handing it to sqlite3changeset_apply, which prepares its statements again
-// on every call. The format (sqlite.org/sessionintro.html, "changeset
+// SQLite's changeset format, written in Go by the primary's capture
+// (capture.go) and read in Go so that a replica can apply a changeset
+// through statements it keeps prepared (apply.go) instead of handing it to
+// sqlite3changeset_apply, which prepares its statements again on every
+// call. The format (sqlite.org/sessionintro.html, "changeset
 // format"): a table header, 'T', varint column count, one primary-key flag
 // byte per column and the NUL-terminated table name; then that table's
 // changes, each an operation byte (INSERT 18, DELETE 9, UPDATE 23), an
@@ -216,4 +217,49 @@ func sqliteVarint(b []byte) (uint64, int) {
 		}
 	}
 	return 0, 0
+}
+
+// appendValue appends v as a changeset record stores it.
+func appendValue(b []byte, v csValue) []byte {
+	b = append(b, v.kind)
+	switch v.kind {
+	case csInteger:
+		b = binary.BigEndian.AppendUint64(b, uint64(v.i))
+	case csFloat:
+		b = binary.BigEndian.AppendUint64(b, math.Float64bits(v.f))
+	case csText, csBlob:
+		b = appendVarint(b, uint64(len(v.b)))
+		b = append(b, v.b...)
+	}
+	return b
+}
+
+// appendVarint appends v in SQLite's variable-length encoding, the
+// inverse of sqliteVarint.
+func appendVarint(b []byte, v uint64) []byte {
+	if v>>56 != 0 {
+		var nine [9]byte
+		nine[8] = byte(v)
+		v >>= 8
+		for i := 7; i >= 0; i-- {
+			nine[i] = byte(v&0x7f) | 0x80
+			v >>= 7
+		}
+		return append(b, nine[:]...)
+	}
+	var rev [8]byte
+	n := 0
+	for {
+		rev[n] = byte(v&0x7f) | 0x80
+		n++
+		v >>= 7
+		if v == 0 {
+			break
+		}
+	}
+	rev[0] &= 0x7f // the last byte written out ends the number
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, rev[i])
+	}
+	return b
 }

@@ -29,10 +29,17 @@
 //
 // # Replication
 //
-// The primary records each commit's row changes with SQLite's session
-// extension and appends them, as a changeset, to one ordered log. Schema
+// The primary records each commit's row changes through SQLite's preupdate
+// hook (capture.go: the same changes SQLite's session extension would
+// record, without its per-commit compilations) and appends them, as a
+// changeset, to one ordered log. FTS5 index pages written at COMMIT are
+// flushed into the changeset first, so full-text search works on replicas
+// (a virtual table needs no key: its shadow tables have one). Schema
 // statements (CREATE, DROP, ALTER, ANALYZE, PRAGMA user_version) cut the
-// changeset and are logged as text, in place. Each replica applies the log
+// changeset and are logged as text, in place; the rows a DROP or ALTER
+// changes on its own (foreign-key cascades) get a changeset before it,
+// while what a CREATE writes (FTS5's first rows, CREATE TABLE … AS SELECT)
+// is left to the replica's own run of it. Each replica applies the log
 // in order, each entry after a lag drawn from its region's LagModel
 // (seeded), every due entry in one transaction, row by row through
 // statements prepared once per table (apply.go: SQLite's own changeset
@@ -85,9 +92,9 @@
 //
 // # Known departures from D1
 //
-//   - CREATE TABLE without a declared PRIMARY KEY is refused: the session
-//     extension ignores such tables, so replicas would silently miss their
-//     rows. Likewise, rows whose (non-INTEGER) PRIMARY KEY is NULL are not
+//   - CREATE TABLE without a declared PRIMARY KEY is refused: rows are
+//     replicated by key, as SQLite's session extension does, so replicas
+//     would silently miss their rows. Likewise, rows whose (non-INTEGER) PRIMARY KEY is NULL are not
 //     replicated.
 //   - BEGIN/COMMIT/SAVEPOINT and ATTACH are refused ("not authorized"):
 //     the emulator owns transactions.

@@ -43,6 +43,8 @@ type instance struct {
 	pageSize int64
 	// applier applies replicated changesets (replicas and the checkpoint).
 	applier applier
+	// capture records the primary's row changes (nil on a replica).
+	capture *capture
 }
 
 // part is one statement of a query's SQL text (D1's prepare() accepts a
@@ -92,6 +94,12 @@ func (in *instance) open() error {
 		c.Close()
 		return fmt.Errorf("emulator: open %s: %w", in.name, err)
 	}
+	if in.primary {
+		if in.capture, err = newCapture(in); err != nil {
+			c.Close()
+			return fmt.Errorf("emulator: open %s: %w", in.name, err)
+		}
+	}
 	return in.updateSize()
 }
 
@@ -120,6 +128,10 @@ func (in *instance) close() error {
 		return nil
 	}
 	in.dropStmts()
+	if in.capture != nil {
+		in.capture.close()
+		in.capture = nil
+	}
 	connLife.Lock()
 	err := in.conn.Close()
 	connLife.Unlock()

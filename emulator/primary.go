@@ -29,7 +29,6 @@ func (e *Emulator) commit(qs []d1.Query, batch bool) ([]d1.Result, uint64, error
 	if err == nil {
 		err = rec.flush()
 	}
-	rec.stop()
 	if err == nil {
 		if cerr := p.exec("COMMIT"); cerr != nil {
 			err = sqlError(cerr)
@@ -39,8 +38,10 @@ func (e *Emulator) commit(qs []d1.Query, batch bool) ([]d1.Result, uint64, error
 		if !p.conn.AutocommitEnabled() {
 			p.exec("ROLLBACK")
 		}
+		rec.stop(true)
 		return nil, 0, err
 	}
+	rec.stop(false)
 	p.pos++
 	now := e.cfg.Clock.Now()
 	e.log.append(&entry{pos: p.pos, at: now, ops: rec.ops})
@@ -77,16 +78,16 @@ func (e *Emulator) runWrite(rec *recorder, qs []d1.Query) ([]d1.Result, error) {
 }
 
 // recorder turns one write transaction into replication ops. Row changes
-// are recorded with a session (attached to every table) and written out as
-// a changeset; a schema statement ends the current changeset, is logged as
+// are recorded by the primary's capture (capture.go) and written out as a
+// changeset; a schema statement ends the current changeset, is logged as
 // text, and its own side effects (cascading deletes of DROP TABLE) get a
 // changeset of their own, so that replicas see changes and schema in the
 // order the primary made them.
 type recorder struct {
-	in  *instance
-	s   *sqlite.Session
-	ops []op
-	buf bytes.Buffer
+	in     *instance
+	ops    []op
+	buf    []byte
+	schema bool // a schema statement ran: a rollback must forget table shapes
 }
 
 func (r *recorder) before(p *part) error {
@@ -95,7 +96,8 @@ func (r *recorder) before(p *part) error {
 			return err
 		}
 	}
-	return r.start()
+	r.in.capture.start()
+	return nil
 }
 
 func (r *recorder) after(p *part) error {
@@ -107,63 +109,57 @@ func (r *recorder) after(p *part) error {
 	if !p.info.replay {
 		return nil
 	}
-	if err := r.flush(); err != nil {
+	if d1.Keyword(p.sql) == "CREATE" {
+		// What a CREATE writes (FTS5's first shadow rows, the rows of
+		// CREATE TABLE … AS SELECT) goes into tables the replica's own
+		// run of it creates and fills the same way: only its text is
+		// logged.
+		r.in.capture.stop()
+	} else if err := r.flush(); err != nil {
 		return err
 	}
+	r.schema = true
+	r.in.capture.forgetSchema()
 	r.ops = append(r.ops, op{ddl: p.sql})
 	return r.checkPrimaryKeys()
 }
 
-// start opens a session if none is open.
-func (r *recorder) start() error {
-	if r.s != nil {
-		return nil
-	}
-	s, err := r.in.conn.CreateSession("")
-	if err != nil {
-		return err
-	}
-	if err := s.Attach(""); err != nil {
-		s.Delete()
-		return err
-	}
-	r.s = s
-	return nil
-}
-
-// flush ends the open session, logging its changeset if it has changes.
+// flush ends the recording, logging its changeset if it has changes.
 func (r *recorder) flush() error {
-	if r.s == nil {
-		return nil
-	}
-	r.buf.Reset()
-	err := r.in.internal(func(*sqlite.Conn) error { return r.s.WriteChangeset(&r.buf) })
-	r.stop()
+	var err error
+	r.buf, err = r.in.capture.changeset(r.buf[:0])
 	if err != nil {
-		return fmt.Errorf("emulator: record changes: %w", err)
+		return err
 	}
-	if r.buf.Len() > 0 {
-		r.ops = append(r.ops, op{changeset: bytes.Clone(r.buf.Bytes())})
+	if len(r.buf) > 0 {
+		r.ops = append(r.ops, op{changeset: bytes.Clone(r.buf)})
 	}
 	return nil
 }
 
-func (r *recorder) stop() {
-	if r.s != nil {
-		r.s.Delete()
-		r.s = nil
+// stop ends the recording without a changeset. After a rollback of a
+// request that changed the schema, the tables' shapes the capture knows
+// may be the rolled-back ones: it reads them again.
+func (r *recorder) stop(rolledBack bool) {
+	r.in.capture.stop()
+	if rolledBack && r.schema {
+		r.in.capture.forgetSchema()
 	}
 }
 
 // checkPrimaryKeys refuses a schema change that leaves a table without a
-// declared PRIMARY KEY. SQLite's session extension ignores such tables, so
-// their rows would never reach the replicas: a silent divergence. This is
-// a documented departure from D1, which accepts them.
+// declared PRIMARY KEY. The capture, like SQLite's session extension,
+// knows rows by their key and ignores such tables, so their rows would
+// never reach the replicas: a silent divergence. This is
+// a documented departure from D1, which accepts them. A virtual table
+// (FTS5) has no key of its own but keeps its rows in shadow tables that
+// do, and those are replicated like any other.
 func (r *recorder) checkPrimaryKeys() error {
 	var bad []string
 	err := r.in.internal(func(c *sqlite.Conn) error {
 		st, err := c.Prepare(`SELECT m.name FROM sqlite_schema AS m
 			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
+			AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
 			AND NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE pk > 0)`)
 		if err != nil {
 			return err
@@ -176,7 +172,7 @@ func (r *recorder) checkPrimaryKeys() error {
 		return sqlError(err)
 	}
 	if len(bad) > 0 {
-		return emulatorError(fmt.Sprintf("table %s has no PRIMARY KEY: the replicated emulator copies row changes with SQLite's session extension, which ignores such tables, so declare one", strings.Join(bad, ", ")))
+		return emulatorError(fmt.Sprintf("table %s has no PRIMARY KEY: the replicated emulator copies row changes by primary key, as SQLite's session extension does, so declare one", strings.Join(bad, ", ")))
 	}
 	return nil
 }

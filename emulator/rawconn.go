@@ -21,17 +21,12 @@ import (
 //     so a replica applying the primary's row changes (which already contain
 //     every row the triggers wrote) would run them a second time and diverge.
 //
-// The handle and its TLS are unexported fields of sqlite.Conn, so they are
-// read by name with reflect; if a zombiezen upgrade renames them this fails
-// loudly at New, never silently (TestRawConn covers both switches).
+// The handle comes from rawHandle.
 func dbConfig(c *sqlite.Conn, op int32, on bool) error {
-	v := reflect.ValueOf(c).Elem()
-	tf, cf := v.FieldByName("tls"), v.FieldByName("conn")
-	if !tf.IsValid() || tf.Kind() != reflect.Pointer || !cf.IsValid() || cf.Kind() != reflect.Uintptr {
-		return fmt.Errorf("emulator: sqlite.Conn has no tls/conn fields: zombiezen.com/go/sqlite changed its layout")
+	tls, db, err := rawHandle(c)
+	if err != nil {
+		return err
 	}
-	tls := (*libc.TLS)(tf.UnsafePointer())
-	db := uintptr(cf.Uint())
 	val := int32(0)
 	if on {
 		val = 1
@@ -45,6 +40,20 @@ func dbConfig(c *sqlite.Conn, op int32, on bool) error {
 		return fmt.Errorf("emulator: sqlite3_db_config(%d): %v", op, rc)
 	}
 	return nil
+}
+
+// rawHandle returns c's thread state and sqlite3 handle, for the calls
+// zombiezen.com/go/sqlite does not wrap (dbConfig, the capture's
+// preupdate hook). Both are unexported fields of sqlite.Conn, so they are
+// read by name with reflect; if a zombiezen upgrade renames them this fails
+// loudly when a connection opens, never silently (TestRawConn covers it).
+func rawHandle(c *sqlite.Conn) (*libc.TLS, uintptr, error) {
+	v := reflect.ValueOf(c).Elem()
+	tf, cf := v.FieldByName("tls"), v.FieldByName("conn")
+	if !tf.IsValid() || tf.Kind() != reflect.Pointer || !cf.IsValid() || cf.Kind() != reflect.Uintptr {
+		return nil, 0, fmt.Errorf("emulator: sqlite.Conn has no tls/conn fields: zombiezen.com/go/sqlite changed its layout")
+	}
+	return (*libc.TLS)(tf.UnsafePointer()), uintptr(cf.Uint()), nil
 }
 
 // Switches for dbConfig.
