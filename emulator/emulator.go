@@ -47,6 +47,7 @@ func New(cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	pinAllocatorPages()
 	e := &Emulator{cfg: cfg, log: newLog(), replicas: map[string]*replica{}, rtt: newRoundTrip(cfg.RoundTrip, cfg.Seed)}
 	e.primary = &instance{name: "primary", region: cfg.PrimaryRegion, primary: true, servedBy: "emulator.primary", path: cfg.path("primary"), clock: cfg.Clock}
 	if err := e.primary.open(); err != nil {
