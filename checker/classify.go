@@ -259,7 +259,7 @@ func classifySingleUse(p *partition, ci *CommitIndex) []Anomaly {
 			continue
 		}
 		iss := firstBefore(issues, r)
-		if iss == nil || p.mayHaveUsed(r) {
+		if iss == nil || mayHaveUsed(p.ops, r) {
 			continue
 		}
 		t := when(r.Call, r.Return, iss.Return)
@@ -294,11 +294,14 @@ func firstBefore(ops []*Op, r *Op) *Op {
 	return nil
 }
 
-// mayHaveUsed reports whether a verify other than r, accepted or
-// indeterminate, may have taken effect before r did.
-func (p *partition) mayHaveUsed(r *Op) bool {
-	for _, o := range p.ops {
-		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && o.Call <= r.Return {
+// mayHaveUsed reports whether a verify among ops other than r, accepted
+// or indeterminate, may have taken effect before r did: it did not
+// certainly come after r. Process order counts: a client's retry invoked
+// the instant its rejected verify returned came after it, even though the
+// clock shows one instant, so it cannot be what used the code first.
+func mayHaveUsed(ops []*Op, r *Op) bool {
+	for _, o := range ops {
+		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && !before(r, o) {
 			return true
 		}
 	}

@@ -156,7 +156,7 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 		if s.used != nil && r.Out.Valid {
 			return s.used, "accepted code " + r.Key + " again"
 		}
-		if s.issued != nil && s.used == nil && !r.Out.Valid && !othersMayUse(key, r) {
+		if s.issued != nil && s.used == nil && !r.Out.Valid && !mayHaveUsed(key, r) {
 			return s.issued, "returned valid=false for code " + r.Key
 		}
 	case model.ReadCode:
@@ -187,17 +187,6 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 		}
 	}
 	return nil, ""
-}
-
-// othersMayUse reports whether a verify other than r, accepted or
-// indeterminate, was invoked before r returned: it may have used the code.
-func othersMayUse(key []*Op, r *Op) bool {
-	for _, o := range key {
-		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && o.Call <= r.Return {
-			return true
-		}
-	}
-	return false
 }
 
 func valueOf(o *Op) string {
