@@ -330,11 +330,12 @@ func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 // overwrote reports whether w certainly replaced value for the read r:
 // every op that may have written value before r returned (and the initial
 // state, for an unset value) finished before w was invoked. A write of
-// value invoked after r returned cannot explain r: a session deleted after
-// a stale read does not excuse it.
+// value that certainly came after r cannot explain r: a session deleted
+// after a stale read does not excuse it, not even the same client's logout
+// invoked the instant the read returned, which process order puts after it.
 func (p *partition) overwrote(w *Op, value string, r *Op) bool {
 	for _, o := range p.ops {
-		if o.In.Action == model.Write && o.In.Value == value && o.Call <= r.Return && !before(o, w) {
+		if o.In.Action == model.Write && o.In.Value == value && !before(r, o) && !before(o, w) {
 			return false
 		}
 	}
