@@ -264,8 +264,8 @@ func classifySingleUse(p *partition, ci *CommitIndex) []Anomaly {
 		}
 		t := when(r.Call, r.Return, iss.Return)
 		return []Anomaly{p.anomaly(FalseReject, fmt.Sprintf(
-			"%s, invoked at %s, returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s",
-			r.name(), t[0], p.key, t[1], iss.name(), t[2], ci.served(r)), iss, r)}
+			"%s, invoked at %s, returned valid=false for %s at %s although %s had completed at %s and no other verify could have used the code%s%s",
+			r.name(), t[0], p.key, t[1], iss.name(), t[2], retryAfter(p.ops, r), ci.served(r)), iss, r)}
 	}
 	for _, r := range p.oks(model.ReadCode) {
 		if iss := firstBefore(issues, r); !r.Out.Issued && iss != nil {
@@ -292,6 +292,19 @@ func firstBefore(ops []*Op, r *Op) *Op {
 		}
 	}
 	return nil
+}
+
+// retryAfter names, for a false reject r, a verify that accepted the code
+// although the clock shows it invoked at the instant r returned: the same
+// client's next request, which process order puts after r. Without the
+// clause the reader would see two verifies that seem to touch.
+func retryAfter(ops []*Op, r *Op) string {
+	for _, o := range ops {
+		if o.In.Action == model.Verify && o.Type == history.OK && o.Out.Valid && o.Call == r.Return && before(r, o) {
+			return fmt.Sprintf(": %s, which accepted it, is the same client's next request, invoked only when this one returned", o.name())
+		}
+	}
+	return ""
 }
 
 // mayHaveUsed reports whether a verify among ops other than r, accepted
