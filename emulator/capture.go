@@ -150,27 +150,28 @@ func (c *capture) record(tls *libc.TLS, op byte, name string) error {
 		return err
 	}
 	indirect := lib.Xsqlite3_preupdate_depth(tls, c.db) > 0
-	if err := c.touch(tls, t, op, op == csInsert, indirect); err != nil {
+	if err := c.touch(tls, t, op, indirect); err != nil {
 		return err
 	}
 	if op == csUpdate {
 		// The row the UPDATE writes, under its new key: the same row
 		// when the key did not change, otherwise a new one.
-		return c.touch(tls, t, csInsert, true, indirect)
+		return c.touch(tls, t, csInsert, indirect)
 	}
 	return nil
 }
 
-// touch records that the row whose key the new (or old) values hold
-// changed by op, unless it changed already in this recording.
-func (c *capture) touch(tls *libc.TLS, t *capTable, op byte, newValues bool, indirect bool) error {
+// touch records that the row changed by op, unless it changed already in
+// this recording. The row's key is in its new values for an INSERT, in its
+// old ones otherwise.
+func (c *capture) touch(tls *libc.TLS, t *capTable, op byte, indirect bool) error {
 	c.key = c.key[:0]
 	var key []csValue
 	for i, p := range t.pk {
 		if p == 0 {
 			continue
 		}
-		v, err := c.value(tls, t.idx[i], newValues)
+		v, err := c.value(tls, t.idx[i], op == csInsert)
 		if err != nil {
 			return err
 		}
