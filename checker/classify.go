@@ -94,12 +94,10 @@ func (p *partition) oks(actions ...model.Action) []*Op {
 	return out
 }
 
-// before reports whether a certainly happened before b: a returned before
-// b was invoked, or at the instant b was invoked by the same process, whose
-// ops are in program order. Other touching intervals are concurrent, as
-// in porcupine.
+// before reports whether a certainly happened before b: a succeeded and
+// returned before b was invoked (Op.precedes).
 func before(a, b *Op) bool {
-	return a.Type == history.OK && (a.Return < b.Call || (a.Return == b.Call && a.Process == b.Process && a != b))
+	return a.Type == history.OK && a.precedes(b)
 }
 
 // twoOps phrases two ops that did the same thing, in order.
@@ -295,13 +293,13 @@ func firstBefore(ops []*Op, r *Op) *Op {
 }
 
 // retryAfter names, for a false reject r, a verify that accepted the code
-// although the clock shows it invoked at the instant r returned: the same
-// client's next request, which process order puts after r. Without the
-// clause the reader would see two verifies that seem to touch.
+// although the clock shows it invoked at the very instant r returned (often
+// the same client's retry): the history's order puts it after r. Without
+// the clause the reader would see two verifies that seem to touch.
 func retryAfter(ops []*Op, r *Op) string {
 	for _, o := range ops {
-		if o.In.Action == model.Verify && o.Type == history.OK && o.Out.Valid && o.Call == r.Return && before(r, o) {
-			return fmt.Sprintf(": %s, which accepted it, is the same client's next request, invoked only when this one returned", o.name())
+		if o.In.Action == model.Verify && o.Type == history.OK && o.Out.Valid && o.Call == r.Return && r.precedes(o) {
+			return fmt.Sprintf(": %s, which accepted it, was invoked only after this one returned, at the same clock instant", o.name())
 		}
 	}
 	return ""
@@ -309,12 +307,13 @@ func retryAfter(ops []*Op, r *Op) string {
 
 // mayHaveUsed reports whether a verify among ops other than r, accepted
 // or indeterminate, may have taken effect before r did: it did not
-// certainly come after r. Process order counts: a client's retry invoked
-// the instant its rejected verify returned came after it, even though the
-// clock shows one instant, so it cannot be what used the code first.
+// certainly come after r. The history's order counts (Op.precedes): a
+// client's retry invoked the instant its rejected verify returned came
+// after it, even though the clock shows one instant, so it cannot be what
+// used the code first.
 func mayHaveUsed(ops []*Op, r *Op) bool {
 	for _, o := range ops {
-		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && !before(r, o) {
+		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && !r.precedes(o) {
 			return true
 		}
 	}
@@ -345,10 +344,10 @@ func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 // state, for an unset value) finished before w was invoked. A write of
 // value that certainly came after r cannot explain r: a session deleted
 // after a stale read does not excuse it, not even the same client's logout
-// invoked the instant the read returned, which process order puts after it.
+// invoked the instant the read returned, which the history puts after it.
 func (p *partition) overwrote(w *Op, value string, r *Op) bool {
 	for _, o := range p.ops {
-		if o.In.Action == model.Write && o.In.Value == value && !before(r, o) && !before(o, w) {
+		if o.In.Action == model.Write && o.In.Value == value && !r.precedes(o) && !before(o, w) {
 			return false
 		}
 	}

@@ -226,7 +226,7 @@ func olderValue(key []*Op, want, got string, k *Op) bool {
 		// invoked. (Found by a 30-minute soak: a logout invoked after a
 		// session read "no session" made a later read of the login look
 		// like going back.)
-		wantWrites = slices.DeleteFunc(wantWrites, func(o *Op) bool { return o.Call > k.Return })
+		wantWrites = slices.DeleteFunc(wantWrites, func(o *Op) bool { return k.precedes(o) })
 		if want == model.Unset && !slices.ContainsFunc(key, func(o *Op) bool { return o.In.Action == model.Write && before(o, k) }) {
 			return false
 		}
