@@ -83,7 +83,9 @@ func names[T ~string](xs []T) []string {
 }
 
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
-// A *ConfigError means the scenario cannot run here; any other error is a
+// A *ConfigError means the scenario cannot run here; checker.ErrInterrupted
+// that ctx ended the run early (its history is written, complete up to
+// where the clients stopped, and not checked); any other error is a
 // failure of the harness or the target.
 func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
 	run := Run{Scenario: s}
@@ -135,6 +137,14 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 		if err := opts.Trace.Save(filepath.Join(dir, "trace.jsonl")); err != nil {
 			return run, err
 		}
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the clients stopped early and the history holds
+		// every operation they made, complete, for 'd1check check'. It is
+		// not checked here: a verdict on part of a run is not the
+		// scenario's, and checking a long history would hold up the exit
+		// that the interruption asked for.
+		return run, fmt.Errorf("%w: the run was stopped before its end", checker.ErrInterrupted)
 	}
 	h, err := history.ReadFile(run.HistoryPath)
 	if err != nil {
