@@ -32,9 +32,6 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
   d1check check history.jsonl --json | jq .anomalies`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validTimeout(timeout); err != nil {
-				return err
-			}
 			// summary.json counts the events; the plain verdict needs only
 			// the operations, so it streams the file without keeping it.
 			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
@@ -65,7 +62,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "also write summary.json to this directory")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print summary.json to stdout")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
+	checkTimeoutFlag(cmd, &timeout, timeoutUsage)
 	return cmd
 }
 
@@ -79,9 +76,6 @@ func newReportCmd(g *globals) *cobra.Command {
 		Example: `  d1check report out/20261127-101500-gate/users-atomic/history.jsonl --out /tmp/r
   chromium /tmp/r/index.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validTimeout(timeout); err != nil {
-				return err
-			}
 			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
 				return checkFile(ctx, args[0], timeout, true)
 			})
@@ -100,7 +94,7 @@ func newReportCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory for the reports (default: beside the history)")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
+	checkTimeoutFlag(cmd, &timeout, timeoutUsage)
 	return cmd
 }
 

@@ -92,6 +92,9 @@ replication model from a scenario file's target section instead.`,
 	cmd.Flags().StringVar(&scenarioFile, "scenario", "", "take the replication model from this scenario's target section")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed for the lag draws")
 	cmd.Flags().StringVar(&tracePath, "trace", "", "write every answered query to this file (JSON lines) when the server stops")
+	accept(cmd, "listen", &listen, hostPort, "HOST:PORT, e.g. 127.0.0.1:8787 (port 0: any free port)")
+	accept(cmd, "lag", &lag, nonNegative, "a duration of 0 or more, such as 300ms")
+	accept(cmd, "trace", &tracePath, inDirectory, "a file in a directory that exists (it is written when the server stops)")
 	cmd.Flags().StringVar(&secret, "secret", os.Getenv(harness.EnvWorkerSecret), "require this shared secret (default $"+harness.EnvWorkerSecret+")")
 	return cmd
 }

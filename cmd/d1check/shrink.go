@@ -64,9 +64,6 @@ or target failure.`,
 			for _, k := range kinds {
 				opts.Kinds = append(opts.Kinds, checker.Kind(k))
 			}
-			if opts.MaxRuns < 0 || opts.MaxTime < 0 {
-				return usagef("--max-runs and --max-time must not be negative")
-			}
 			dir := outDir(out, "shrink-"+s.Name)
 			opts.Dir, opts.Progress, opts.Check = dir, g.stderr, checker.Options{Timeout: timeout}
 			res, err := shrink.Shrink(cmd.Context(), s, opts)
@@ -85,7 +82,10 @@ or target failure.`,
 	cmd.Flags().StringSliceVar(&kinds, "kinds", nil, "anomaly kinds to keep, comma-separated (default: every kind the run shows)")
 	cmd.Flags().IntVar(&opts.MaxRuns, "max-runs", shrink.DefaultMaxRuns, "stop after this many runs")
 	cmd.Flags().DurationVar(&opts.MaxTime, "max-time", shrink.DefaultMaxTime, "stop after this long")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on each run's linearizability check; an unknown verdict counts as not failing")
+	checkTimeoutFlag(cmd, &timeout, "bound on each run's linearizability check; an unknown verdict counts as not failing (0: no limit)")
+	accept(cmd, "max-runs", &opts.MaxRuns, positive, "at least 1")
+	accept(cmd, "max-time", &opts.MaxTime, positive, "a positive duration such as 5m")
+	accept(cmd, "kinds", &kinds, allIn(checker.Kinds()), oneOf(checker.Kinds()))
 	return cmd
 }
 

@@ -50,8 +50,8 @@ line says whether it met its expect block.`,
 		Example: `  d1check soak --duration 30m --out out/soak
   d1check soak gate/users-atomic-faults.yaml --duration 10m --window 1m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if duration <= 0 {
-				return usagef("--duration is %v: give the soak's length, e.g. --duration 30m", duration)
+			if duration == 0 {
+				return usagef("--duration is required: give the soak's length, e.g. --duration 30m")
 			}
 			ss, err := soakScenarios(args)
 			if err != nil {
@@ -101,8 +101,10 @@ line says whether it met its expect block.`,
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the history and reports here (default out/<run-id>/)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "how long to soak (required), e.g. 30m")
 	cmd.Flags().DurationVar(&window, "window", soak.DefaultWindow, "length of each window: one scenario, checked when it ends")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on each window's linearizability check; past it the verdict is unknown")
+	checkTimeoutFlag(cmd, &timeout, "bound on each window's linearizability check; past it the verdict is unknown (0: no limit)")
 	cmd.Flags().Int64Var(&seed, "seed", 0, "override every scenario's seed (0 keeps each scenario's own)")
+	accept(cmd, "duration", &duration, positive, "a positive duration such as 30m")
+	accept(cmd, "window", &window, positive, "a positive duration such as 1m")
 	return cmd
 }
 
