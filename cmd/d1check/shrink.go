@@ -65,8 +65,11 @@ or target failure.`,
 				opts.Kinds = append(opts.Kinds, checker.Kind(k))
 			}
 			dir := outDir(out, "shrink-"+s.Name)
-			opts.Dir, opts.Progress, opts.Check = dir, g.stderr, checker.Options{Timeout: timeout}
+			var bar progressBars
+			opts.Dir, opts.Progress, opts.Check = dir, bar.writer(g.stderr), checker.Options{Timeout: timeout}
+			opts.RunProgress = func(n int) func(int, int) { return bar.start(g.stderr, fmt.Sprintf("shrink: run %d", n)).update }
 			res, err := shrink.Shrink(cmd.Context(), s, opts)
+			bar.done()
 			if errors.Is(err, shrink.ErrNotReplayable) || errors.Is(err, shrink.ErrNothingToShrink) {
 				return usageErr(err)
 			} else if err != nil {
