@@ -129,15 +129,6 @@ func checkFile(ctx context.Context, path string, timeout time.Duration, keepEven
 // timeoutUsage documents --check-timeout for check and report.
 const timeoutUsage = "bound on the linearizability check; past it the verdict is unknown (0: no limit)"
 
-// validTimeout refuses a negative --check-timeout: it would be read as
-// no limit, the opposite of what someone typing it meant.
-func validTimeout(d time.Duration) error {
-	if d < 0 {
-		return usagef("--check-timeout %v is negative: give a positive bound, or 0 for no limit", d)
-	}
-	return nil
-}
-
 // interruptGrace is how long an interrupted check may take to stop on its
 // own before the command returns without it: the checker stops between
 // events and between partitions, but a partition porcupine is in the
@@ -170,7 +161,7 @@ func checkInterruptible(ctx context.Context, check func(context.Context) (*repor
 		case <-time.After(interruptGrace):
 		}
 	}
-	return nil, interruptedErr(ctx, "check")
+	return nil, interruptedErr(ctx, "check", "no verdict")
 }
 
 // limitMemory bounds the heap of a check of a history of size bytes,

@@ -132,6 +132,7 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 			}
 		}
 	}
+	ctx := cmd.Context()
 	dir := outDir(f.out, what)
 	started := time.Now()
 	var runs []harness.Run
@@ -143,17 +144,23 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		g.log.Debug("scenario starting", "name", s.Name, "file", s.File, "workload", s.Workload, "variants", s.Variants,
 			"bookmarks", s.Bookmarks, "target", s.Target.Kind, "clients", s.Clients, "ops", s.Ops, "duration", s.Duration, "seed", s.Seed, "dir", sdir)
 		prog := newProgress(g.stderr, fmt.Sprintf("[%d/%d] %s", i+1, len(ss), s.Name))
-		run, err := harness.Execute(cmd.Context(), s, sdir, harness.Options{
+		run, err := harness.Execute(ctx, s, sdir, harness.Options{
 			Check:    checker.Options{Timeout: f.timeout},
 			Progress: prog.update,
 			Workerd:  f.workerd,
 		})
 		prog.done()
+		if ctx.Err() != nil {
+			// Whatever Execute returned: its clients stopped, the history
+			// holds every operation they made, and it was not checked.
+			left := "no verdict and no report; nothing was recorded"
+			if run.HistoryPath != "" {
+				left = fmt.Sprintf("no verdict and no report; the history so far is in %s ('d1check check' reads it)", run.HistoryPath)
+			}
+			return nil, "", interruptedErr(ctx, s.Name, left)
+		}
 		if err != nil {
 			return nil, "", classify(fmt.Errorf("%s: %w", s.Name, err))
-		}
-		if cmd.Context().Err() != nil {
-			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
 		}
 		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
 		runs = append(runs, run)

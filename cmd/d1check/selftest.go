@@ -33,6 +33,9 @@ It prints the matrix, writes it to --out as index.html and summary.md, and exits
 				fmt.Fprintf(g.stderr, "selftest: %d/%d %s\n", done, total, what)
 			}}
 			m, err := selftest.Run(cmd.Context(), opts)
+			if ctx := cmd.Context(); ctx.Err() != nil {
+				return interruptedErr(ctx, "selftest", "no matrix and no report: the runs under way were stopped")
+			}
 			if err != nil {
 				return harnessErr(err)
 			}

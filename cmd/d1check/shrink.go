@@ -47,7 +47,8 @@ spent. Each run is printed on stderr.
 Exit codes: 0 shrunk (the files are written); 254 bad arguments, a scenario on
 real time or another target ("shrink needs a run that replays from its seed"),
 or nothing to shrink ("nothing to shrink: ... the run is valid"); 255 harness
-or target failure.`,
+or target failure; 130 or 143 interrupted by SIGINT or SIGTERM (the run under
+way is stopped, nothing is written).`,
 		Example: `  d1check shrink demo/users-first-primary.yaml
   d1check shrink scenarios/demo/users-plain.yaml --seed 12 --out /tmp/min
   d1check shrink out/20260101-120000-users-plain/ --script testdata/script/users-plain-min.txtar
@@ -70,6 +71,9 @@ or target failure.`,
 			opts.RunProgress = func(n int) func(int, int) { return bar.start(g.stderr, fmt.Sprintf("shrink: run %d", n)).update }
 			res, err := shrink.Shrink(cmd.Context(), s, opts)
 			bar.done()
+			if ctx := cmd.Context(); ctx.Err() != nil {
+				return interruptedErr(ctx, "shrink", "nothing written: the runs it made are listed above")
+			}
 			if errors.Is(err, shrink.ErrNotReplayable) || errors.Is(err, shrink.ErrNothingToShrink) {
 				return usageErr(err)
 			} else if err != nil {

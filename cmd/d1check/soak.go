@@ -17,10 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// exitSecondSignal is the exit code of a soak stopped by a second signal,
-// the shell's convention for death by SIGINT.
-const exitSecondSignal = 130
-
 func newSoakCmd(g *globals) *cobra.Command {
 	var (
 		out      string
@@ -41,8 +37,9 @@ No argument runs the built-in soak mix: every workload, correct and guide varian
 bookmarks carried, under every fault kind (d1check scenarios lists it).
 
 SIGINT or SIGTERM stops the clients, runs the final reads, checks and reports what was
-recorded; a second signal exits at once (code 130), the history intact up to its last
-complete line ('d1check check' reads it).
+recorded (the report's title says it was interrupted), then exits 130 (SIGINT) or 143
+(SIGTERM); a second signal exits at once with its code, the history intact up to its
+last complete line ('d1check check' reads it).
 
 The exit code is the verdict over every window: 0 valid, 1 invalid, 2 unknown. The
 built-in mix runs the guide's variants too, so it is expected invalid; each scenario's
@@ -95,6 +92,9 @@ line says whether it met its expect block.`,
 				reports.WriteRunLine(g.stdout, run.Scenario.Name, run.Result, run.Expect)
 			}
 			fmt.Fprintf(g.stdout, "\nverdict: %s\nhistory: %s\nreport: %s\n", res.Report.Verdict(), path, filepath.Join(dir, "index.html"))
+			if res.Interrupted {
+				return interruptedErr(cmd.Context(), "soak", fmt.Sprintf("the verdict above covers only the %d windows recorded", res.Windows))
+			}
 			return verdictErr(res.Report.Verdict())
 		},
 	}
@@ -130,12 +130,13 @@ func exitOnSecondSignal(g *globals, path string) (stop func()) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stopWatch := watchSignals(sigs,
-		func() {
+		func(os.Signal) {
 			fmt.Fprintln(g.stderr, "\nsoak: stopping: final reads, checks and reports follow (signal again to exit at once)")
 		},
-		func() {
+		func(s os.Signal) {
 			fmt.Fprintf(g.stderr, "soak: second signal: exiting now; %s holds every complete line\n", path)
-			os.Exit(exitSecondSignal)
+			sig, _ := s.(syscall.Signal)
+			os.Exit(interrupted{sig}.code())
 		})
 	return func() {
 		signal.Stop(sigs)
@@ -143,9 +144,9 @@ func exitOnSecondSignal(g *globals, path string) (stop func()) {
 	}
 }
 
-// watchSignals calls first at the first value on sigs and second at the
-// next, from a goroutine that stop ends (and waits for).
-func watchSignals(sigs <-chan os.Signal, first, second func()) (stop func()) {
+// watchSignals calls first with the first value on sigs and second with
+// the next, from a goroutine that stop ends (and waits for).
+func watchSignals(sigs <-chan os.Signal, first, second func(os.Signal)) (stop func()) {
 	quit, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
@@ -153,11 +154,11 @@ func watchSignals(sigs <-chan os.Signal, first, second func()) (stop func()) {
 			select {
 			case <-quit:
 				return
-			case <-sigs:
+			case sig := <-sigs:
 				if n++; n == 1 {
-					first()
+					first(sig)
 				} else {
-					second()
+					second(sig)
 					return
 				}
 			}
