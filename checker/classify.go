@@ -94,12 +94,10 @@ func (p *partition) oks(actions ...model.Action) []*Op {
 	return out
 }
 
-// before reports whether a certainly happened before b: a returned before
-// b was invoked, or at the instant b was invoked by the same process, whose
-// ops are in program order. Other touching intervals are concurrent, as
-// in porcupine.
+// before reports whether a certainly happened before b: a succeeded and
+// returned before b was invoked (Op.precedes).
 func before(a, b *Op) bool {
-	return a.Type == history.OK && (a.Return < b.Call || (a.Return == b.Call && a.Process == b.Process && a != b))
+	return a.Type == history.OK && a.precedes(b)
 }
 
 // twoOps phrases two ops that did the same thing, in order.
@@ -298,7 +296,7 @@ func firstBefore(ops []*Op, r *Op) *Op {
 // indeterminate, may have taken effect before r did.
 func (p *partition) mayHaveUsed(r *Op) bool {
 	for _, o := range p.ops {
-		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && o.Call <= r.Return {
+		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && !r.precedes(o) {
 			return true
 		}
 	}
@@ -331,7 +329,7 @@ func classifyRegister(p *partition, ci *CommitIndex) []Anomaly {
 // a stale read does not excuse it.
 func (p *partition) overwrote(w *Op, value string, r *Op) bool {
 	for _, o := range p.ops {
-		if o.In.Action == model.Write && o.In.Value == value && o.Call <= r.Return && !before(o, w) {
+		if o.In.Action == model.Write && o.In.Value == value && !r.precedes(o) && !before(o, w) {
 			return false
 		}
 	}

@@ -4,7 +4,10 @@
 // Three checks, each a row of the report:
 //
 //   - linearizability: per (model, variant, key) with porcupine, using the
-//     models in checker/model. Indeterminate ops return at infinity and
+//     models in checker/model, ordering ops by their events' positions
+//     (the history is in the order things happened: history/FORMAT.md), so
+//     an op completed before another's invoke precedes it even at one
+//     clock instant. Indeterminate ops return at infinity and
 //     may or may not have taken effect; a porcupine timeout is "unknown",
 //     never "valid". A rejected partition is classified from its own events
 //     (duplicate-create, double-use, stale-read, false-reject).

@@ -128,7 +128,7 @@ func userInvariants(pk partitionKey, ops []*Op) []Anomaly {
 		return out
 	}
 	for _, c := range made {
-		if c.Return < final.Call && !slices.Contains(final.Out.IDs, c.Out.ID) {
+		if c.precedes(final) && !slices.Contains(final.Out.IDs, c.Out.ID) {
 			out = append(out, invariant(pk, LostWrite, fmt.Sprintf(
 				"%s acknowledged creating user %d for %s at %s but the final read %s on the primary at %s found %s",
 				c.name(), c.Out.ID, pk.key, ms(c.Return), final.name(), ms(final.Call), usersOf(final.Out.IDs)), c, final))

@@ -93,6 +93,13 @@ type Op struct {
 	spec *opSpec
 }
 
+// precedes reports whether o returned before b was invoked. The history
+// is in the order things happened (the recorder reads the clock as it
+// writes each event, under one lock), so the events' positions say it even
+// when both happened at one clock instant, which times cannot. An op
+// without a completion never precedes anything.
+func (o *Op) precedes(b *Op) bool { return o.Complete >= 0 && o.Complete < b.Invoke }
+
 // Model is the model the op belongs to.
 func (o *Op) Model() model.Kind { return o.In.Action.Kind() }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // TestEveryShapeDecodes: every shape opspec declares has a model action
-// and decoders here, and every declared op is known by its name.
+// and decoders here, agreeing on whether it only reads, and every declared
+// op is known by its name.
 func TestEveryShapeDecodes(t *testing.T) {
 	for _, sh := range opspec.Shapes {
 		spec, ok := shapes[sh]
@@ -18,6 +19,12 @@ func TestEveryShapeDecodes(t *testing.T) {
 		}
 		if spec.action == 0 || spec.decodeOut == nil {
 			t.Errorf("shape %s: action %v, decodeOut set %t", sh, spec.action, spec.decodeOut != nil)
+		}
+		// The runner records a failed read as certain because opspec
+		// says it only reads; the checker drops an unknown one because
+		// its model says so. The two must agree.
+		if spec.action.ReadOnly() != sh.ReadOnly() {
+			t.Errorf("shape %s: read-only %t, its model action %v says %t", sh, sh.ReadOnly(), spec.action, spec.action.ReadOnly())
 		}
 	}
 	for sh := range shapes {

@@ -62,46 +62,20 @@ func partitionOps(ops []*Op) []*partition {
 // be linearized at any point after its invoke.
 const infinity = math.MaxInt64
 
-// operations converts the partition for porcupine. The interval [Call,
-// Return] is closed in porcupine (its checker sorts a call before a return
-// at the same instant), so two ops whose intervals touch are concurrent,
-// as two processes' ops must be: neither certainly came first. One
-// process's ops are different: its next op starts after its previous one
-// returned even when the clock shows the same instant. When the partition
-// has such a pair, times are spread over four slots per instant t: calls
-// at 4t, the returns of ops followed at t by their own process's next op
-// at 4t+1, those next calls at 4t+2, other returns at 4t+3. Every other
-// pair keeps its order and its ties (a call and a return at one instant
-// stay concurrent).
-//
-// Intervals cannot say everything at once: two processes whose pairs
-// touch at one instant would each need the other's return after their
-// call. Then only the lowest process's pair is ordered, and the others'
-// stay concurrent, which can hide an anomaly but never invents one.
+// operations converts the partition for porcupine, with the events'
+// positions in the history as its times. The recorder reads the clock
+// under the writer's lock as it appends, so the file's order is the order
+// things happened: an op whose completion is written before another's
+// invoke returned before that one was sent, even when the clock shows the
+// same instant for both (a coarse clock, a zero round trip on simulated
+// time). Positions say so; equal times could not, and would leave such
+// ops concurrent, hiding anomalies and widening porcupine's search (a
+// partition of simultaneous ops is a permutation search). history/FORMAT.md
+// states the rule for anyone writing histories.
 func (p *partition) operations(withMetadata bool) []porcupine.Operation {
-	follows := p.processSuccessors()
-	var followed map[*Op]bool
-	if follows != nil {
-		followed = map[*Op]bool{}
-		for _, prev := range follows {
-			if prev != nil {
-				followed[prev] = true
-			}
-		}
-	}
 	out := make([]porcupine.Operation, len(p.ops))
 	for i, o := range p.ops {
-		call, ret := o.Call, o.Return
-		if follows != nil {
-			call, ret = 4*call, 4*ret+3
-			if follows[i] != nil {
-				call += 2
-			}
-			if followed[o] {
-				ret -= 2
-			}
-			ret = max(ret, call)
-		}
+		call, ret := int64(o.Invoke), int64(o.Complete)
 		if o.Type == history.Info {
 			ret = infinity
 		}
@@ -111,34 +85,6 @@ func (p *partition) operations(withMetadata bool) []porcupine.Operation {
 		}
 	}
 	return out
-}
-
-// processSuccessors returns, for each op invoked at the instant its
-// process's previous op in the partition returned, that previous op; nil
-// when there is none. At an instant where several processes have such a
-// pair, only the lowest process's counts (see operations).
-func (p *partition) processSuccessors() []*Op {
-	var follows []*Op
-	last := map[int]*Op{}
-	owner := map[int64]int{}  // instant -> the process whose pairs count
-	for i, o := range p.ops { // in invoke order
-		if prev, ok := last[o.Process]; ok && prev.Type != history.Info && prev.Return == o.Call {
-			if follows == nil {
-				follows = make([]*Op, len(p.ops))
-			}
-			follows[i] = prev
-			if w, ok := owner[o.Call]; !ok || o.Process < w {
-				owner[o.Call] = o.Process
-			}
-		}
-		last[o.Process] = o
-	}
-	for i, prev := range follows {
-		if prev != nil && owner[prev.Return] != prev.Process {
-			follows[i] = nil
-		}
-	}
-	return follows
 }
 
 // models holds the porcupine models of every kind, built once: they are

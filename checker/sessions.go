@@ -193,7 +193,7 @@ func wentBack(s *seen, r *Op, key []*Op) (*Op, string) {
 // indeterminate, was invoked before r returned: it may have used the code.
 func othersMayUse(key []*Op, r *Op) bool {
 	for _, o := range key {
-		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && o.Call <= r.Return {
+		if o != r && o.In.Action == model.Verify && (o.Type == history.Info || o.Out.Valid) && !r.precedes(o) {
 			return true
 		}
 	}
@@ -237,7 +237,7 @@ func olderValue(key []*Op, want, got string, k *Op) bool {
 		// invoked. (Found by a 30-minute soak: a logout invoked after a
 		// session read "no session" made a later read of the login look
 		// like going back.)
-		wantWrites = slices.DeleteFunc(wantWrites, func(o *Op) bool { return o.Call > k.Return })
+		wantWrites = slices.DeleteFunc(wantWrites, func(o *Op) bool { return k.precedes(o) })
 		if want == model.Unset && !slices.ContainsFunc(key, func(o *Op) bool { return o.In.Action == model.Write && before(o, k) }) {
 			return false
 		}

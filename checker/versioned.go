@@ -106,7 +106,7 @@ func neverWritten(p *partition, ci *CommitIndex) []Anomaly {
 		var seen []int64
 		produced := false
 		for _, w := range p.ops {
-			if w.In.Action != model.Advance || before(r, w) || w.Call > r.Return {
+			if w.In.Action != model.Advance || before(r, w) || r.precedes(w) {
 				continue
 			}
 			v := w.In.Version

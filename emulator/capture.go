@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -48,10 +49,9 @@ type capture struct {
 	tls *libc.TLS
 	db  uintptr
 	id  uintptr // this capture's key in captures
-	// slot receives the sqlite3_value* preupdate_old/new write. It is
-	// heap memory, which Go's collector never moves, so its address can
-	// be handed to the transpiled C as an integer.
-	slot *uintptr
+	// slot is C memory for the sqlite3_value* preupdate_old/new write
+	// (the transpiled C may not be handed Go memory: checkptr refuses it).
+	slot uintptr
 
 	on      bool  // recording: between start and flush or stop
 	err     error // the first failure inside the hook, for flush
@@ -95,7 +95,11 @@ func newCapture(in *instance) (*capture, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &capture{in: in, tls: tls, db: db, id: captureID.Add(1), slot: new(uintptr), tables: map[string]*capTable{}}
+	slot := libc.Xmalloc(tls, 8)
+	if slot == 0 {
+		return nil, fmt.Errorf("emulator: preupdate hook: cannot allocate memory")
+	}
+	c := &capture{in: in, tls: tls, db: db, id: captureID.Add(1), slot: slot, tables: map[string]*capTable{}}
 	captures.Store(c.id, c)
 	lib.Xsqlite3_preupdate_hook(tls, db, cFuncPointer(preupdateHook), c.id)
 	return c, nil
@@ -105,6 +109,7 @@ func newCapture(in *instance) (*capture, error) {
 func (c *capture) close() {
 	lib.Xsqlite3_preupdate_hook(c.tls, c.db, 0, 0)
 	captures.Delete(c.id)
+	libc.Xfree(c.tls, c.slot)
 }
 
 // cFuncPointer turns a Go function declared at package level into the
@@ -145,27 +150,28 @@ func (c *capture) record(tls *libc.TLS, op byte, name string) error {
 		return err
 	}
 	indirect := lib.Xsqlite3_preupdate_depth(tls, c.db) > 0
-	if err := c.touch(tls, t, op, op == csInsert, indirect); err != nil {
+	if err := c.touch(tls, t, op, indirect); err != nil {
 		return err
 	}
 	if op == csUpdate {
 		// The row the UPDATE writes, under its new key: the same row
 		// when the key did not change, otherwise a new one.
-		return c.touch(tls, t, csInsert, true, indirect)
+		return c.touch(tls, t, csInsert, indirect)
 	}
 	return nil
 }
 
-// touch records that the row whose key the new (or old) values hold
-// changed by op, unless it changed already in this recording.
-func (c *capture) touch(tls *libc.TLS, t *capTable, op byte, newValues bool, indirect bool) error {
+// touch records that the row changed by op, unless it changed already in
+// this recording. The row's key is in its new values for an INSERT, in its
+// old ones otherwise.
+func (c *capture) touch(tls *libc.TLS, t *capTable, op byte, indirect bool) error {
 	c.key = c.key[:0]
 	var key []csValue
 	for i, p := range t.pk {
 		if p == 0 {
 			continue
 		}
-		v, err := c.value(tls, t.idx[i], newValues)
+		v, err := c.value(tls, t.idx[i], op == csInsert)
 		if err != nil {
 			return err
 		}
@@ -205,16 +211,15 @@ func (c *capture) touch(tls *libc.TLS, t *capTable, op byte, newValues bool, ind
 // change, as a changeset value holding its own copy of any bytes.
 func (c *capture) value(tls *libc.TLS, idx int32, newValue bool) (csValue, error) {
 	var rc int32
-	slot := uintptr(unsafe.Pointer(c.slot))
 	if newValue {
-		rc = lib.Xsqlite3_preupdate_new(tls, c.db, idx, slot)
+		rc = lib.Xsqlite3_preupdate_new(tls, c.db, idx, c.slot)
 	} else {
-		rc = lib.Xsqlite3_preupdate_old(tls, c.db, idx, slot)
+		rc = lib.Xsqlite3_preupdate_old(tls, c.db, idx, c.slot)
 	}
 	if rc != lib.SQLITE_OK {
 		return csValue{}, sqlite.ResultCode(rc).ToError()
 	}
-	p := *c.slot
+	p := uintptr(binary.NativeEndian.Uint64(libc.GoBytes(c.slot, 8)))
 	switch lib.Xsqlite3_value_type(tls, p) {
 	case lib.SQLITE_INTEGER:
 		return csValue{kind: csInteger, i: lib.Xsqlite3_value_int64(tls, p)}, nil

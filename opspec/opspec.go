@@ -67,6 +67,18 @@ const (
 var Shapes = []Shape{GetOrCreate, Get, List, Issue, Verify, ReadCode, Write, Read, Login, Logout, ReadSession,
 	Refresh, ReadToken, Advance, Observe, SetAdd, SetRead, SetAddRead}
 
+// ReadOnly reports whether an op of this shape only reads. A read that
+// fails cannot have changed anything, so its outcome is certain even when
+// its request's fate is not (workloads.OutcomeOf), and the checker leaves
+// such a read out (its model actions agree: checker's TestEveryShapeDecodes).
+func (s Shape) ReadOnly() bool {
+	switch s {
+	case Get, List, ReadCode, Read, ReadSession, ReadToken, Observe, SetRead:
+		return true
+	}
+	return false
+}
+
 // Op is one op: its name, how the checker reads it, and what its key
 // names in a sentence ("email", "code", "folder").
 type Op struct {
@@ -109,6 +121,16 @@ func All() []Op {
 		}
 	}
 	return out
+}
+
+// ShapeOf is the shape op f is declared with.
+func ShapeOf(f string) (Shape, bool) {
+	for _, o := range All() {
+		if o.F == f {
+			return o.Shape, true
+		}
+	}
+	return "", false
 }
 
 // Lookup is the workload declared under name.

@@ -24,7 +24,8 @@ type SummaryRoute struct {
 	Route    string `json:"route"`
 	Requests int    `json:"requests"`
 	OK       int    `json:"ok"`
-	// Mismatched answers could not be read with the mapping (fail).
+	// Mismatched answers could not be read with the mapping (info for a
+	// write answered 2xx, fail otherwise).
 	Mismatched int `json:"mismatched"`
 	// Unanswered got a 5xx or no answer (info for a write, fail for a read).
 	Unanswered int `json:"unanswered"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func Parse(file string, data []byte, cat Catalog) (*Scenario, error) {
 	var r raw
 	f, err := decode(data, &r)
 	if err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	v := &validator{file: file, ast: f}
 	s := v.build(&r, cat)
@@ -152,12 +153,23 @@ func decode(data []byte, r *raw) (f *ast.File, err error) {
 	return parser.ParseBytes(data, 0)
 }
 
-func yamlError(file string, err error) error {
+func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		e := &Error{File: file, Msg: ye.GetMessage()}
 		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
 			e.Line = tok.Position.Line
+			var te *yaml.TypeError
+			var ne *yaml.UnexpectedNodeTypeError
+			var oe *yaml.OverflowError
+			if errors.As(err, &te) || errors.As(err, &ne) || errors.As(err, &oe) {
+				// A value of the wrong type: name the key it is under,
+				// and the types in YAML's words, not Go's.
+				e.Field = keyBefore(data, tok.Position.Line, tok.Position.Column)
+				if m := goTypeMismatch.FindStringSubmatch(e.Msg); m != nil {
+					e.Msg = fmt.Sprintf("got a %s, want %s", m[1], yamlTypeOf(m[2]))
+				}
+			}
 		}
 		// goccy says `unknown field "x"`; name the field too.
 		if m := strings.TrimPrefix(e.Msg, "unknown field "); m != e.Msg {
@@ -167,6 +179,58 @@ func yamlError(file string, err error) error {
 		return e
 	}
 	return &Error{File: file, Msg: err.Error()}
+}
+
+// goTypeMismatch is goccy's wording for a value of the wrong type.
+var goTypeMismatch = regexp.MustCompile(`^cannot unmarshal (\w+) into Go (?:struct field \S+|value) of type (\S+)`)
+
+// yamlTypeOf names a Go type the way a scenario's author thinks of it.
+func yamlTypeOf(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map[") || strings.Contains(goType, "."):
+		return "a mapping"
+	case strings.HasPrefix(goType, "int") || strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "bool":
+		return "true or false"
+	}
+	return "a " + goType
+}
+
+// keyBefore is the last "key:" on line (1-based) of data before column, ""
+// when there is none: the field a value at that position belongs to, in a
+// block mapping (key: value) or a flow one ({a: 1, key: value}).
+func keyBefore(data []byte, line, column int) string {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	text := lines[line-1]
+	if column >= 1 && column-1 <= len(text) {
+		text = text[:column-1]
+	}
+	key := ""
+	for i := 0; i < len(text); i++ {
+		if text[i] != ':' {
+			continue
+		}
+		j := i
+		for j > 0 && (isKeyByte(text[j-1])) {
+			j--
+		}
+		if j < i {
+			key = text[j:i]
+		}
+	}
+	return key
+}
+
+func isKeyByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // validator turns raw into a Scenario, keeping the first error with its line.

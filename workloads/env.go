@@ -6,6 +6,7 @@ import (
 
 	"github.com/d1check/d1check/d1"
 	"github.com/d1check/d1check/history"
+	"github.com/d1check/d1check/opspec"
 )
 
 // Env is what one request's handler sees: env.DB, and the bookmark the
@@ -166,13 +167,22 @@ func (o Outcome) String() string {
 
 // OutcomeOf classifies an op's error the way the history must record it:
 // ok when err is nil; info when the op may have written and the outcome is
-// unknown (d1.Indeterminate); fail otherwise.
+// unknown (d1.Indeterminate); fail otherwise. Whether the op may have
+// written is its declared shape's (opspec): a read that fails changed
+// nothing, so its failure is certain. An op opspec does not declare is
+// taken to write.
 func OutcomeOf(op Op, err error) Outcome {
 	switch {
 	case err == nil:
 		return OK
-	case d1.Indeterminate(err) && !op.ReadOnly && !IsNotApplied(err):
+	case d1.Indeterminate(err) && !ReadOnly(op.F) && !IsNotApplied(err):
 		return Info
 	}
 	return Fail
+}
+
+// ReadOnly reports whether op f only reads, as its declared shape says.
+func ReadOnly(f string) bool {
+	sh, ok := opspec.ShapeOf(f)
+	return ok && sh.ReadOnly()
 }

@@ -44,9 +44,6 @@ type Op struct {
 	Key string
 	// Value is the invoke's value; it must marshal to JSON.
 	Value any
-	// ReadOnly ops cannot change the database, so a failure with an
-	// unknown outcome is still a certain "fail", never "info".
-	ReadOnly bool
 }
 
 // KeySpace shapes the keys a generator picks.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/d1check/d1check/d1"
+	"github.com/d1check/d1check/opspec"
 )
 
 func TestKeySpaceValidate(t *testing.T) {
@@ -38,7 +39,9 @@ func TestKeySpaceValidate(t *testing.T) {
 func TestOutcome(t *testing.T) {
 	transient := &d1.Error{Kind: d1.KindTransient, Message: "Network connection lost."}
 	sql := d1.SQLError("no such table: u", -1, "ERROR", "")
-	write, read := Op{F: "w"}, Op{F: "r", ReadOnly: true}
+	// Whether an op only reads is its declared shape's; an undeclared op
+	// is taken to write.
+	write, read, unknown := Op{F: opspec.FCreateSession}, Op{F: opspec.FReadSession}, Op{F: "w"}
 	cases := []struct {
 		op   Op
 		err  error
@@ -51,6 +54,8 @@ func TestOutcome(t *testing.T) {
 		{write, sql, Fail},
 		{write, NotApplied(transient), Fail},
 		{read, transient, Fail},
+		{read, context.DeadlineExceeded, Fail},
+		{unknown, transient, Info},
 		{write, errors.New("TypeError"), Fail},
 	}
 	for _, c := range cases {

@@ -119,9 +119,9 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 	}
 	switch op.F {
 	case FLogin, FHook, FLogout:
-		return workloads.Op{F: FHook, Key: op.Key, Value: Args{Session: a.Session, Final: true}, ReadOnly: true}, true
+		return workloads.Op{F: FHook, Key: op.Key, Value: Args{Session: a.Session, Final: true}}, true
 	case FRefresh:
-		return workloads.Op{F: FToken, Key: op.Key, Value: Args{Session: a.Session, Final: true}, ReadOnly: true}, true
+		return workloads.Op{F: FToken, Key: op.Key, Value: Args{Session: a.Session, Final: true}}, true
 	}
 	return workloads.Op{}, false
 }

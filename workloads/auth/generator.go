@@ -86,7 +86,7 @@ func (g *generator) hot(gen, k int) Args {
 func (g *generator) token(seq int) string { return fmt.Sprintf("rt-c%d-n%d", g.Cfg.Client, seq) }
 
 func (g *generator) op(f, key string, a Args) workloads.Op {
-	return workloads.Op{F: f, Key: key, Value: a, ReadOnly: f == FHook}
+	return workloads.Op{F: f, Key: key, Value: a}
 }
 
 // cold returns the next op of the client's own login cycle, starting a

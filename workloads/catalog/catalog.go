@@ -96,7 +96,7 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 	if !ok || a.Final {
 		return workloads.Op{}, false
 	}
-	return workloads.Op{F: FGet, Key: a.Slug, Value: Args{Slug: a.Slug, Final: true}, ReadOnly: true}, true
+	return workloads.Op{F: FGet, Key: a.Slug, Value: Args{Slug: a.Slug, Final: true}}, true
 }
 
 // Do implements workloads.Workload.

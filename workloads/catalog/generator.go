@@ -69,7 +69,7 @@ func (g *generator) Next() workloads.Op {
 		return g.read(FGetVariants, slug)
 	default:
 		i := 1 + g.Rng.IntN(len(variantVersions))
-		return workloads.Op{F: FGetVariant, Key: slug, Value: Args{Slug: slug, Variant: variantID(slug, i), Version: variantVersions[i-1]}, ReadOnly: true}
+		return workloads.Op{F: FGetVariant, Key: slug, Value: Args{Slug: slug, Variant: variantID(slug, i), Version: variantVersions[i-1]}}
 	}
 }
 
@@ -78,5 +78,5 @@ func (g *generator) slug(gen, k int) string {
 }
 
 func (g *generator) read(f, slug string) workloads.Op {
-	return workloads.Op{F: f, Key: slug, Value: Args{Slug: slug}, ReadOnly: true}
+	return workloads.Op{F: f, Key: slug, Value: Args{Slug: slug}}
 }

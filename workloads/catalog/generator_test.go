@@ -39,7 +39,7 @@ func TestSchedule(t *testing.T) {
 		for _, op := range ops(cfg(1, c, peers), 240) {
 			a := op.Value.(Args)
 			fs[op.F] = true
-			if op.Key != a.Slug || op.ReadOnly == (op.F == FSave || op.F == FAddVariant) {
+			if op.Key != a.Slug || workloads.ReadOnly(op.F) == (op.F == FSave || op.F == FAddVariant) {
 				t.Fatalf("op %+v: key or read-only wrong", op)
 			}
 			switch op.F {

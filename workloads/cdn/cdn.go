@@ -98,7 +98,7 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 	if !ok || a.Final {
 		return workloads.Op{}, false
 	}
-	return workloads.Op{F: FList, Key: a.Folder, Value: Args{Folder: a.Folder, Final: true}, ReadOnly: true}, true
+	return workloads.Op{F: FList, Key: a.Folder, Value: Args{Folder: a.Folder, Final: true}}, true
 }
 
 // Do implements workloads.Workload.

@@ -79,7 +79,7 @@ func (g *generator) folder(gen, k int) string {
 }
 
 func (g *generator) read(f, folder string) workloads.Op {
-	return workloads.Op{F: f, Key: folder, Value: Args{Folder: folder}, ReadOnly: true}
+	return workloads.Op{F: f, Key: folder, Value: Args{Folder: folder}}
 }
 
 // get asks for the version-th file of folder by key, or by id.
@@ -90,5 +90,5 @@ func (g *generator) get(folder string, version int64, byID bool) workloads.Op {
 	} else {
 		a.ID = ""
 	}
-	return workloads.Op{F: FGet, Key: folder, Value: a, ReadOnly: true}
+	return workloads.Op{F: FGet, Key: folder, Value: a}
 }

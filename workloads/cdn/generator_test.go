@@ -34,7 +34,7 @@ func TestSchedule(t *testing.T) {
 			if op.Key != a.Folder || !strings.Contains(op.Key, "-unconstrained-") {
 				t.Fatalf("op %+v: key must be the folder, naming the variant", op)
 			}
-			if op.ReadOnly == (op.F == FUpload) {
+			if workloads.ReadOnly(op.F) == (op.F == FUpload) {
 				t.Fatalf("op %+v: only uploads write", op)
 			}
 			fs[op.F] = true

@@ -105,9 +105,9 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 		return workloads.Op{}, false
 	}
 	if isConfigOp(op.F) {
-		return workloads.Op{F: FGetConfig, Key: a.Tenant, Value: Args{Tenant: a.Tenant, Final: true}, ReadOnly: true}, true
+		return workloads.Op{F: FGetConfig, Key: a.Tenant, Value: Args{Tenant: a.Tenant, Final: true}}, true
 	}
-	return workloads.Op{F: FGetJob, Key: a.Job, Value: Args{Job: a.Job, Tenant: a.Tenant, Final: true}, ReadOnly: true}, true
+	return workloads.Op{F: FGetJob, Key: a.Job, Value: Args{Job: a.Job, Tenant: a.Tenant, Final: true}}, true
 }
 
 func isConfigOp(f string) bool { return f == FSetConfig || f == FGetConfig }

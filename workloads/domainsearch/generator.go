@@ -114,7 +114,7 @@ func (g *generator) setConfig(gen int) workloads.Op {
 
 func (g *generator) getConfig(i int) workloads.Op {
 	t := g.tenant(i)
-	return workloads.Op{F: FGetConfig, Key: t, Value: Args{Tenant: t}, ReadOnly: true}
+	return workloads.Op{F: FGetConfig, Key: t, Value: Args{Tenant: t}}
 }
 
 // job is job k of generation gen: its id and its tenant. A negative k is
@@ -140,5 +140,5 @@ func (g *generator) advance(gen, k int, version int64) workloads.Op {
 // the results, or the tenant's job list.
 func (g *generator) poll(job Args, slot int) workloads.Op {
 	f := [...]string{FGetJob, FResults, FListJobs}[slot%3]
-	return workloads.Op{F: f, Key: job.Job, Value: job, ReadOnly: true}
+	return workloads.Op{F: f, Key: job.Job, Value: job}
 }

@@ -36,7 +36,7 @@ func TestSchedule(t *testing.T) {
 			for seq, op := range histtest.Ops(Workload{}.Generator(cfg(1, c, peers)), n) {
 				a := op.Value.(Args)
 				fs[op.F] = true
-				if op.ReadOnly == (op.F == FAdvance || op.F == FSetConfig) {
+				if workloads.ReadOnly(op.F) == (op.F == FAdvance || op.F == FSetConfig) {
 					t.Fatalf("op %+v: only advance_job and set_config write", op)
 				}
 				if op.F != FAdvance && op.F != FSetConfig {

@@ -77,7 +77,7 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 	if !ok || op.F == FRead {
 		return workloads.Op{}, false
 	}
-	return workloads.Op{F: FRead, Key: a.Key(), Value: a, ReadOnly: true}, true
+	return workloads.Op{F: FRead, Key: a.Key(), Value: a}, true
 }
 
 // Do implements workloads.Workload.

@@ -41,5 +41,5 @@ func (g *generator) Next() workloads.Op {
 	if g.Rng.Float64() < create {
 		return workloads.Op{F: FGetOrCreate, Key: email, Value: Args{Email: email}}
 	}
-	return workloads.Op{F: FGetUser, Key: email, Value: Args{Email: email}, ReadOnly: true}
+	return workloads.Op{F: FGetUser, Key: email, Value: Args{Email: email}}
 }

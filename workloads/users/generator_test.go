@@ -18,7 +18,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 		if op.Key != op.Value.(Args).Email || !strings.Contains(op.Key, ".unconstrained@") {
 			t.Fatalf("op %+v: key must be the email, naming the variant", op)
 		}
-		if op.ReadOnly != (op.F == FGetUser) {
+		if workloads.ReadOnly(op.F) != (op.F == FGetUser) {
 			t.Fatalf("op %+v: only get_user is read-only", op)
 		}
 	}

@@ -80,7 +80,7 @@ func (Workload) FinalRead(op workloads.Op) (workloads.Op, bool) {
 	if !ok || op.F == FListUsers {
 		return workloads.Op{}, false
 	}
-	return workloads.Op{F: FListUsers, Key: a.Email, Value: a, ReadOnly: true}, true
+	return workloads.Op{F: FListUsers, Key: a.Email, Value: a}, true
 }
 
 // Do implements workloads.Workload.

@@ -101,7 +101,7 @@ func (g *generator) Next() workloads.Op {
 	// A read role the scenario does not declare becomes its model's write
 	// role: the create-once generator's get_user is a get-or-create then.
 	if op.F == fGet && !g.roles[CreateOnce+"/get"] {
-		op.F, op.ReadOnly = fGetOrCreate, false
+		op.F = fGetOrCreate
 	}
 	return op
 }
@@ -134,7 +134,7 @@ func (g *registerGen) Next() workloads.Op {
 		return workloads.Op{F: fWrite, Key: g.key, Value: WriteArgs{Value: fmt.Sprintf("c%d-v%d", g.Cfg.Client, n)}}
 	}
 	g.reads++
-	return workloads.Op{F: fRead, Key: g.key, Value: struct{}{}, ReadOnly: true}
+	return workloads.Op{F: fRead, Key: g.key, Value: struct{}{}}
 }
 
 // setGen drives a grow-only set per browser session, like a user's orders:
@@ -164,11 +164,11 @@ func (g *setGen) Next() workloads.Op {
 	case wantAdd && add && !(both && g.Rng.Float64() < 0.5):
 		return workloads.Op{F: fAdd, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
 	case !wantAdd && read:
-		return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}, ReadOnly: true}
+		return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}}
 	case both:
 		return workloads.Op{F: fAddRead, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
 	case add:
 		return workloads.Op{F: fAdd, Key: g.key, Value: ElementArgs{Element: fmt.Sprintf("c%d-e%d", g.Cfg.Client, n)}}
 	}
-	return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}, ReadOnly: true}
+	return workloads.Op{F: fReadSet, Key: g.key, Value: struct{}{}}
 }

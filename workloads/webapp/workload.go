@@ -112,10 +112,13 @@ func (w *Workload) Do(ctx context.Context, env *workloads.Env, _ string, op work
 	return out, err
 }
 
-// outcome turns a response into the op's result, as DESIGN's HTTP
-// outcomes say: 2xx ok; a declared refusal ok with a negative result; a
-// 5xx or no answer unknown for a write (failed for a read: it changed
-// nothing); anything the mapping cannot read, a failure that says why.
+// outcome turns a response into the op's result: 2xx ok; a declared
+// refusal ok with a negative result; a 5xx or no answer unknown for a
+// write (failed for a read: it changed nothing). A 2xx the mapping cannot
+// read is unknown too: the app answered success, so a write most likely
+// took effect, and recording it as failed (certainly not applied) would
+// make every later read of its effect look like an anomaly. Any other
+// status is a failure that says why.
 func (w *Workload) outcome(o *Op, op workloads.Op, res *response) (any, error) {
 	switch {
 	case res.err != nil:
@@ -126,7 +129,7 @@ func (w *Workload) outcome(o *Op, op workloads.Op, res *response) (any, error) {
 		out, err := extract(o, op, res)
 		if err != nil {
 			res.mismatch = err.Error()
-			return nil, workloads.NotApplied(&MismatchError{Route: o.Name, Err: err})
+			return nil, unknown(&MismatchError{Route: o.Name, Err: err})
 		}
 		return out, nil
 	case containsInt(o.Refuse, res.status):
@@ -137,8 +140,9 @@ func (w *Workload) outcome(o *Op, op workloads.Op, res *response) (any, error) {
 	return nil, workloads.NotApplied(&MismatchError{Route: o.Name, Err: err})
 }
 
-// MismatchError is a response the scenario's mapping cannot read: the op
-// fails, with the reason in the history.
+// MismatchError is a response the scenario's mapping cannot read, with
+// the reason in the history: unknown for a write answered 2xx, failed
+// otherwise (outcome).
 type MismatchError struct {
 	Route string
 	Err   error
