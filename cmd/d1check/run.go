@@ -137,6 +137,9 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 	started := time.Now()
 	var runs []harness.Run
 	for i, s := range ss {
+		if ctx.Err() != nil { // interrupted between scenarios: start no other
+			return nil, "", interruptedErr(ctx, s.Name, "not started; no verdict and no report (the scenarios that ran have their histories in "+dir+")")
+		}
 		sdir := dir
 		if len(ss) > 1 {
 			sdir = filepath.Join(dir, s.Name)
@@ -150,9 +153,12 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 			Workerd:  f.workerd,
 		})
 		prog.done()
-		if ctx.Err() != nil {
-			// Whatever Execute returned: its clients stopped, the history
-			// holds every operation they made, and it was not checked.
+		if err != nil && ctx.Err() != nil {
+			// The signal cut the run short (checker.ErrInterrupted), or
+			// its setup: the clients stopped, the history holds every
+			// operation they made, and it was not checked. (A run the
+			// signal reached only while it was checked is whole: it
+			// counts, and the next scenario does not start.)
 			left := "no verdict and no report; nothing was recorded"
 			if run.HistoryPath != "" {
 				left = fmt.Sprintf("no verdict and no report; the history so far is in %s ('d1check check' reads it)", run.HistoryPath)
