@@ -84,9 +84,9 @@ func names[T ~string](xs []T) []string {
 
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
 // A *ConfigError means the scenario cannot run here; checker.ErrInterrupted
-// that ctx ended the run early (its history is written, complete up to
-// where the clients stopped, and not checked); any other error is a
-// failure of the harness or the target.
+// that ctx ended the run or its check early (its history is written,
+// complete up to where the clients stopped, and has no verdict); any other
+// error is a failure of the harness or the target.
 func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
 	run := Run{Scenario: s}
 	clock := Clock(s)
@@ -157,7 +157,10 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err := t.joinTrace(h, run.HistoryPath, epoch, opts.Trace); err != nil {
 		return run, err
 	}
-	run.Result, err = checker.Check(h, opts.Check)
+	run.Result, err = checker.CheckContext(ctx, h, opts.Check)
+	if errors.Is(err, checker.ErrInterrupted) {
+		return run, err
+	}
 	if err != nil {
 		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)
 	}

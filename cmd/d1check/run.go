@@ -154,11 +154,10 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		})
 		prog.done()
 		if err != nil && ctx.Err() != nil {
-			// The signal cut the run short (checker.ErrInterrupted), or
-			// its setup: the clients stopped, the history holds every
-			// operation they made, and it was not checked. (A run the
-			// signal reached only while it was checked is whole: it
-			// counts, and the next scenario does not start.)
+			// The signal cut the run or its check short
+			// (checker.ErrInterrupted), or its setup: the clients
+			// stopped, the history holds every operation they made, and
+			// it has no verdict.
 			left := "no verdict and no report; nothing was recorded"
 			if run.HistoryPath != "" {
 				left = fmt.Sprintf("no verdict and no report; the history so far is in %s ('d1check check' reads it)", run.HistoryPath)
