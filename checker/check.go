@@ -51,6 +51,14 @@ func (o Options) withDefaults() Options {
 // cannot be judged (an unknown op, a value that does not decode, a broken
 // invoke/completion pairing), and names the event's line.
 func Check(h *history.History, opts Options) (*Result, error) {
+	return CheckContext(context.Background(), h, opts)
+}
+
+// CheckContext is Check that stops, with ErrInterrupted, soon after ctx
+// is done: between partitions (a partition porcupine has started runs to
+// its end or the timeout). A run cut short by a signal is not held up by
+// the check of a history that no one will read the verdict of.
+func CheckContext(ctx context.Context, h *history.History, opts Options) (*Result, error) {
 	if h == nil {
 		return nil, errors.New("checker: nil history")
 	}
@@ -58,7 +66,12 @@ func Check(h *history.History, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return check(ops, opts), nil
+	opts.stop = ctx.Done()
+	res := check(ops, opts)
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
+	return res, nil
 }
 
 // CheckStream reads a history from r and checks it without holding its

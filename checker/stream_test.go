@@ -65,9 +65,18 @@ func TestStreamStopsWhenInterrupted(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) || res != nil {
 		t.Fatalf("result %v, error %v; want ErrInterrupted and no result", res, err)
 	}
+	h, err := history.ReadFile("testdata/users-valid.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := CheckContext(ctx, h, Options{}); !errors.Is(err, ErrInterrupted) || res != nil {
+		t.Fatalf("CheckContext: result %v, error %v; want ErrInterrupted and no result", res, err)
+	}
+	if res, err := CheckContext(context.Background(), h, Options{}); err != nil || res.Verdict != Valid {
+		t.Fatalf("CheckContext, not interrupted: %v, %v; want valid", res, err)
+	}
 	stop := make(chan struct{})
 	close(stop)
-	h, _ := history.ReadFile("testdata/users-valid.jsonl")
 	ops, _ := pairOps(h.Events)
 	for i, r := range runPartitions(partitionOps(ops), newModels(), time.Time{}, stop) {
 		if r != porcupine.Unknown {

@@ -83,8 +83,10 @@ func names[T ~string](xs []T) []string {
 }
 
 // Execute runs s, writing dir/history.jsonl, and returns the checked run.
-// A *ConfigError means the scenario cannot run here; any other error is a
-// failure of the harness or the target.
+// A *ConfigError means the scenario cannot run here; checker.ErrInterrupted
+// that ctx ended the run or its check early (its history is written,
+// complete up to where the clients stopped, and has no verdict); any other
+// error is a failure of the harness or the target.
 func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Options) (Run, error) {
 	run := Run{Scenario: s}
 	clock := Clock(s)
@@ -136,6 +138,14 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 			return run, err
 		}
 	}
+	if ctx.Err() != nil {
+		// Interrupted: the clients stopped early and the history holds
+		// every operation they made, complete, for 'd1check check'. It is
+		// not checked here: a verdict on part of a run is not the
+		// scenario's, and checking a long history would hold up the exit
+		// that the interruption asked for.
+		return run, fmt.Errorf("%w: the run was stopped before its end", checker.ErrInterrupted)
+	}
 	h, err := history.ReadFile(run.HistoryPath)
 	if err != nil {
 		return run, fmt.Errorf("re-reading the history just written: %w", err)
@@ -147,7 +157,10 @@ func Execute(ctx context.Context, s *scenarios.Scenario, dir string, opts Option
 	if err := t.joinTrace(h, run.HistoryPath, epoch, opts.Trace); err != nil {
 		return run, err
 	}
-	run.Result, err = checker.Check(h, opts.Check)
+	run.Result, err = checker.CheckContext(ctx, h, opts.Check)
+	if errors.Is(err, checker.ErrInterrupted) {
+		return run, err
+	}
 	if err != nil {
 		return run, fmt.Errorf("checking %s: %w", run.HistoryPath, err)
 	}

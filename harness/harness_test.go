@@ -9,6 +9,7 @@ import (
 	"github.com/d1check/d1check/checker"
 	"github.com/d1check/d1check/emulator"
 	"github.com/d1check/d1check/emulator/server"
+	"github.com/d1check/d1check/history"
 	"github.com/d1check/d1check/scenarios"
 )
 
@@ -110,5 +111,34 @@ func TestRerunOnTheSameDatabase(t *testing.T) {
 		if run.Result.Verdict != checker.Valid {
 			t.Fatalf("run %d on the same database: %s: %v", i+1, run.Result.Verdict, run.Result.Anomalies[:min(2, len(run.Result.Anomalies))])
 		}
+	}
+}
+
+// An interrupted run stops its clients, leaves a history that reads back
+// whole (no line cut off) and is not checked: Execute says so with
+// checker.ErrInterrupted rather than a verdict on part of the run. The
+// context ends from the first progress report, so the run is cut short
+// whatever the machine's speed.
+func TestExecuteInterrupted(t *testing.T) {
+	s, err := scenarios.BuiltinFile("gate/users-atomic.yaml", Catalog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Ops = 10_000_000 // far more than runs before the first progress report
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run, err := Execute(ctx, s, t.TempDir(), Options{Progress: func(int, int) { cancel() }})
+	if !errors.Is(err, checker.ErrInterrupted) {
+		t.Fatalf("interrupted run: %v, want checker.ErrInterrupted", err)
+	}
+	if run.Result != nil {
+		t.Errorf("an interrupted run has a verdict: %v", run.Result.Verdict)
+	}
+	h, err := history.ReadFile(run.HistoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Truncated || len(h.Events) == 0 || len(h.Events) >= 2*s.Ops {
+		t.Errorf("history of %d events (truncated %v), want some of the %d ops, every line whole", len(h.Events), h.Truncated, s.Ops)
 	}
 }

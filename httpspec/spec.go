@@ -9,6 +9,7 @@ package httpspec
 
 import (
 	"fmt"
+	"github.com/d1check/d1check/checker/model"
 	"slices"
 )
 
@@ -19,12 +20,13 @@ const (
 	Variant  = "app"
 )
 
-// Models an op may stand for.
-const (
-	CreateOnce = "create-once"
-	SingleUse  = "single-use"
-	Register   = "register"
-	Set        = "set"
+// Models an op may stand for, by the checker model's own names: a
+// scenario says "model: create-once" and the report says the same.
+var (
+	CreateOnce = model.CreateOnce.String()
+	SingleUse  = model.SingleUse.String()
+	Register   = model.Register.String()
+	Set        = model.SetKind.String()
 )
 
 // Models lists them, for messages.

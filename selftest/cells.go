@@ -68,6 +68,10 @@ var known = map[string]subject{
 // order is known's order in the table.
 var order = []string{opspec.Users.Name, opspec.MagicCodes.Name, opspec.Auth.Name, opspec.Catalog.Name, opspec.CDN.Name, opspec.DomainSearch.Name}
 
+// Workloads lists the workloads the matrix has cells for, in the table's
+// order: what Options.Workloads may name.
+func Workloads() []string { return slices.Clone(order) }
+
 // sessionKinds are the anomalies of the session-guarantees check.
 var sessionKinds = checker.KindsOf(checker.CheckSessionGuarantees)
 

@@ -51,6 +51,10 @@ type Options struct {
 	Check checker.Options
 	// Progress receives a line per run (nil: none).
 	Progress io.Writer
+	// RunProgress, when set, gives run n's harness.Options.Progress (n
+	// counts from 1, the final replay included): a long run shows how far
+	// it got before its line.
+	RunProgress func(n int) func(done, planned int)
 }
 
 // Result is a finished search.
@@ -81,8 +85,15 @@ func Shrink(ctx context.Context, s *scenarios.Scenario, opts Options) (*Result, 
 	if !s.Simulated() {
 		return nil, fmt.Errorf("%w, and %s runs on real time on a %s target: only the embedded emulator on simulated time (target.time: simulated) replays", ErrNotReplayable, s.Name, s.Target.Kind)
 	}
+	runs := 0
+	progress := func() func(int, int) {
+		if runs++; opts.RunProgress == nil {
+			return nil
+		}
+		return opts.RunProgress(runs)
+	}
 	try := func(ctx context.Context, s *scenarios.Scenario) (Outcome, error) {
-		run, err := harness.Execute(ctx, s, filepath.Join(opts.Dir, "try"), harness.Options{Check: opts.Check})
+		run, err := harness.Execute(ctx, s, filepath.Join(opts.Dir, "try"), harness.Options{Check: opts.Check, Progress: progress()})
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -97,7 +108,7 @@ func Shrink(ctx context.Context, s *scenarios.Scenario, opts Options) (*Result, 
 	}
 	// Replay the smallest run where it stays, and make sure it replays:
 	// the regression test will rely on exactly this.
-	run, err := harness.Execute(ctx, res.Smallest, filepath.Join(opts.Dir, "smallest"), harness.Options{Check: opts.Check})
+	run, err := harness.Execute(ctx, res.Smallest, filepath.Join(opts.Dir, "smallest"), harness.Options{Check: opts.Check, Progress: progress()})
 	res.Runs++
 	if err != nil {
 		return nil, fmt.Errorf("replaying the smallest run: %w", err)

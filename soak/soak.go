@@ -163,7 +163,11 @@ func (s *session) report(start time.Time) (*reports.Report, error) {
 		h.Header.Scenario = sj
 		runs = append(runs, harness.Run{Scenario: sc, HistoryPath: s.res.HistoryPath, History: h, Result: t.result})
 	}
-	title := fmt.Sprintf("d1check soak: %d windows, %d ops (%d ok, %d fail, %d info) in %v; charts show faults and anomalous ops only",
-		s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, s.cfg.Clock.Now().Sub(start).Round(time.Second))
+	what := "d1check soak"
+	if s.res.Interrupted {
+		what += " (interrupted)"
+	}
+	title := fmt.Sprintf("%s: %d windows, %d ops (%d ok, %d fail, %d info) in %v; charts show faults and anomalous ops only",
+		what, s.res.Windows, s.res.Ops, s.res.OK, s.res.Fail, s.res.Info, s.cfg.Clock.Now().Sub(start).Round(time.Second))
 	return harness.Report(title, start, "", runs)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +44,9 @@ func TestWindowsAgreeWithTheWholeFile(t *testing.T) {
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if res.Interrupted || strings.Contains(res.Report.Title, "interrupted") {
+		t.Errorf("a soak that ran its duration says it was interrupted: %q", res.Report.Title)
 	}
 	// Setup, final reads and checks take time too: fewer windows than
 	// Duration/Window fit, but both scenarios run.
@@ -95,6 +99,30 @@ func TestWindowsAgreeWithTheWholeFile(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestInterrupted: ending the context stops the soak after the window
+// running, which is checked and reported like the others, and the report
+// says the soak was interrupted: it covers less than was asked.
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := Run(ctx, Config{
+		Scenarios: builtin(t, "soak/cdn-mix.yaml"),
+		Duration:  time.Hour, Window: 500 * time.Millisecond,
+		HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"),
+		Clock:       sim.NewScheduler(1),
+		OnWindow:    func(Window) { cancel() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || res.Windows != 1 || len(res.Report.Runs) != 1 {
+		t.Fatalf("interrupted %v after %d windows, %d runs reported: want interrupted after 1", res.Interrupted, res.Windows, len(res.Report.Runs))
+	}
+	if !strings.HasPrefix(res.Report.Title, "d1check soak (interrupted): 1 windows") {
+		t.Errorf("title %q does not say the soak was interrupted", res.Report.Title)
 	}
 }
 

@@ -32,9 +32,6 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
   d1check check history.jsonl --json | jq .anomalies`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validTimeout(timeout); err != nil {
-				return err
-			}
 			// summary.json counts the events; the plain verdict needs only
 			// the operations, so it streams the file without keeping it.
 			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
@@ -65,7 +62,7 @@ With --out, summary.json is written there too. The exit code is the verdict.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "also write summary.json to this directory")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print summary.json to stdout")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
+	checkTimeoutFlag(cmd, &timeout, timeoutUsage)
 	return cmd
 }
 
@@ -79,9 +76,6 @@ func newReportCmd(g *globals) *cobra.Command {
 		Example: `  d1check report out/20261127-101500-gate/users-atomic/history.jsonl --out /tmp/r
   chromium /tmp/r/index.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validTimeout(timeout); err != nil {
-				return err
-			}
 			rep, err := checkInterruptible(cmd.Context(), func(ctx context.Context) (*reports.Report, error) {
 				return checkFile(ctx, args[0], timeout, true)
 			})
@@ -100,7 +94,7 @@ func newReportCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory for the reports (default: beside the history)")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, timeoutUsage)
+	checkTimeoutFlag(cmd, &timeout, timeoutUsage)
 	return cmd
 }
 
@@ -135,15 +129,6 @@ func checkFile(ctx context.Context, path string, timeout time.Duration, keepEven
 // timeoutUsage documents --check-timeout for check and report.
 const timeoutUsage = "bound on the linearizability check; past it the verdict is unknown (0: no limit)"
 
-// validTimeout refuses a negative --check-timeout: it would be read as
-// no limit, the opposite of what someone typing it meant.
-func validTimeout(d time.Duration) error {
-	if d < 0 {
-		return usagef("--check-timeout %v is negative: give a positive bound, or 0 for no limit", d)
-	}
-	return nil
-}
-
 // interruptGrace is how long an interrupted check may take to stop on its
 // own before the command returns without it: the checker stops between
 // events and between partitions, but a partition porcupine is in the
@@ -176,7 +161,7 @@ func checkInterruptible(ctx context.Context, check func(context.Context) (*repor
 		case <-time.After(interruptGrace):
 		}
 	}
-	return nil, interruptedErr(ctx, "check")
+	return nil, interruptedErr(ctx, "check", "no verdict")
 }
 
 // limitMemory bounds the heap of a check of a history of size bytes,

@@ -20,7 +20,8 @@ func newEmulateCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "emulate",
 		Short: "Serve the replicated emulator over HTTP: the driver protocol, workerd's D1 binding protocol and the D1 REST API",
-		Long: `Emulate runs the embedded replicated D1 as a server, until interrupted:
+		Long: `Emulate runs the embedded replicated D1 as a server, until interrupted (exit
+130 on SIGINT, 143 on SIGTERM, as a shell expects):
 
   POST /query       the driver protocol (the same the driver Worker speaks);
                     x-d1-bookmark carries the constraint or bookmark and
@@ -79,12 +80,14 @@ replication model from a scenario file's target section instead.`,
 			if err != nil {
 				return harnessErr(err)
 			}
+			left := "the server stopped"
 			if opts.Trace != nil {
 				if err := opts.Trace.Save(tracePath); err != nil {
 					return harnessErr(err)
 				}
+				left += "; every query it answered is in " + tracePath
 			}
-			return nil
+			return interruptedErr(cmd.Context(), "emulate", left)
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8787", "address to serve on")
@@ -92,6 +95,9 @@ replication model from a scenario file's target section instead.`,
 	cmd.Flags().StringVar(&scenarioFile, "scenario", "", "take the replication model from this scenario's target section")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed for the lag draws")
 	cmd.Flags().StringVar(&tracePath, "trace", "", "write every answered query to this file (JSON lines) when the server stops")
+	accept(cmd, "listen", &listen, hostPort, "HOST:PORT, e.g. 127.0.0.1:8787 (port 0: any free port)")
+	accept(cmd, "lag", &lag, nonNegative, "a duration of 0 or more, such as 300ms")
+	accept(cmd, "trace", &tracePath, inDirectory, "a file in a directory that exists (it is written when the server stops)")
 	cmd.Flags().StringVar(&secret, "secret", os.Getenv(harness.EnvWorkerSecret), "require this shared secret (default $"+harness.EnvWorkerSecret+")")
 	return cmd
 }

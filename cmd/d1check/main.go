@@ -25,7 +25,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if _, _, ferr := root.Find(args); ferr != nil {
 		err = usagef("%v (d1check --help lists the commands)", ferr) // unknown command
 	} else {
-		err = root.ExecuteContext(ctx)
+		err = signalExit(ctx, root.ExecuteContext(ctx))
 	}
 	if e, ok := err.(*exitError); err != nil && !(ok && e.quiet) {
 		fmt.Fprintf(stderr, "d1check: %v\n", err)
@@ -51,7 +51,7 @@ linearizability, D1's session guarantees and application invariants, and writes
 an HTML report plus CI outputs (junit.xml, summary.json, summary.md).
 
 Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or scenario,
-255 harness or target failure.`,
+255 harness or target failure, 130 or 143 interrupted (SIGINT, SIGTERM).`,
 		Example: `  d1check run                         the gate suite on the embedded emulator
   d1check run scenarios/demo/users-unconstrained-none.yaml
                                       watch the migration guide's pattern fail

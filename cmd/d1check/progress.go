@@ -70,3 +70,40 @@ func (p *progress) done() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
+
+// progressBars shows one progress after another (a shrink's runs) on a
+// writer that other lines are written to between them: each line clears
+// the bar first, so that on a terminal it does not run into the bar.
+type progressBars struct {
+	mu  sync.Mutex
+	cur *progress
+}
+
+// start shows a new progress in place of the last.
+func (b *progressBars) start(w io.Writer, label string) *progress {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cur = newProgress(w, label)
+	return b.cur
+}
+
+// done clears the current bar, if any.
+func (b *progressBars) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cur != nil {
+		b.cur.done()
+	}
+}
+
+// writer is w with the current bar cleared before each write.
+func (b *progressBars) writer(w io.Writer) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		b.done()
+		return w.Write(p)
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -29,8 +29,9 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.seed, "seed", 0, "override every scenario's seed (0 keeps each scenario's own)")
 	cmd.Flags().IntVar(&f.ops, "ops", 0, "override every scenario's op count, e.g. for a slow target (0 keeps each scenario's own)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print summary.json to stdout instead of the text summary")
-	cmd.Flags().DurationVar(&f.timeout, "check-timeout", 2*time.Minute, "bound on the linearizability check; past it a verdict is unknown, never valid")
+	checkTimeoutFlag(cmd, &f.timeout, "bound on the linearizability check; past it a verdict is unknown, never valid (0: no limit)")
 	cmd.Flags().StringVar(&f.target, "target", "", "run every emulator scenario on this target instead: emulator, or workerd (the driver Worker on real workerd, its D1 binding served by the emulator)")
+	accept(cmd, "ops", &f.ops, nonNegative, "a positive op count, or 0 to keep each scenario's")
 	cmd.Flags().StringVar(&f.workerd, "workerd", "", "the workerd binary for target workerd (default $D1CHECK_WORKERD, then .tools/bin/workerd as scripts/install-node.sh installs it)")
 }
 
@@ -116,13 +117,9 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 	if len(args) > 0 {
 		what = strings.TrimSuffix(filepath.Base(args[0]), ".yaml")
 	}
-	dir := outDir(f.out, what)
-	started := time.Now()
-	var runs []harness.Run
-	if f.ops < 0 {
-		return nil, "", usagef("--ops %d: want a positive op count, or 0 to keep each scenario's", f.ops)
-	}
-	for i, s := range ss {
+	// Every override is applied before anything runs, so that a scenario
+	// it does not fit is refused before the others have run.
+	for _, s := range ss {
 		if f.seed != 0 {
 			s.Seed = f.seed
 		}
@@ -134,6 +131,15 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 				return nil, "", usageErr(err)
 			}
 		}
+	}
+	ctx := cmd.Context()
+	dir := outDir(f.out, what)
+	started := time.Now()
+	var runs []harness.Run
+	for i, s := range ss {
+		if ctx.Err() != nil { // interrupted between scenarios: start no other
+			return nil, "", interruptedErr(ctx, s.Name, "not started; no verdict and no report (the scenarios that ran have their histories in "+dir+")")
+		}
 		sdir := dir
 		if len(ss) > 1 {
 			sdir = filepath.Join(dir, s.Name)
@@ -141,17 +147,25 @@ func runSuite(cmd *cobra.Command, g *globals, f *runFlags, args []string, defaul
 		g.log.Debug("scenario starting", "name", s.Name, "file", s.File, "workload", s.Workload, "variants", s.Variants,
 			"bookmarks", s.Bookmarks, "target", s.Target.Kind, "clients", s.Clients, "ops", s.Ops, "duration", s.Duration, "seed", s.Seed, "dir", sdir)
 		prog := newProgress(g.stderr, fmt.Sprintf("[%d/%d] %s", i+1, len(ss), s.Name))
-		run, err := harness.Execute(cmd.Context(), s, sdir, harness.Options{
+		run, err := harness.Execute(ctx, s, sdir, harness.Options{
 			Check:    checker.Options{Timeout: f.timeout},
 			Progress: prog.update,
 			Workerd:  f.workerd,
 		})
 		prog.done()
+		if err != nil && ctx.Err() != nil {
+			// The signal cut the run or its check short
+			// (checker.ErrInterrupted), or its setup: the clients
+			// stopped, the history holds every operation they made, and
+			// it has no verdict.
+			left := "no verdict and no report; nothing was recorded"
+			if run.HistoryPath != "" {
+				left = fmt.Sprintf("no verdict and no report; the history so far is in %s ('d1check check' reads it)", run.HistoryPath)
+			}
+			return nil, "", interruptedErr(ctx, s.Name, left)
+		}
 		if err != nil {
 			return nil, "", classify(fmt.Errorf("%s: %w", s.Name, err))
-		}
-		if cmd.Context().Err() != nil {
-			return nil, "", harnessErr(fmt.Errorf("interrupted; the history so far is in %s", sdir))
 		}
 		g.log.Debug("scenario checked", "name", s.Name, "history", run.HistoryPath, "events", len(run.History.Events), "verdict", run.Result.Verdict)
 		runs = append(runs, run)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/d1check/d1check/selftest"
 	"github.com/spf13/cobra"
@@ -30,17 +29,14 @@ It prints the matrix, writes it to --out as index.html and summary.md, and exits
   d1check selftest --seeds 5 --out /tmp/selftest`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if seeds < 1 || ops < 0 || parallel < 0 {
-				return usagef("--seeds must be at least 1, --ops and --parallel at least 0 (0: the defaults)")
-			}
 			opts := selftest.Options{Seeds: seeds, Ops: ops, Parallel: parallel, Workloads: only, Progress: func(done, total int, what string) {
 				fmt.Fprintf(g.stderr, "selftest: %d/%d %s\n", done, total, what)
 			}}
 			m, err := selftest.Run(cmd.Context(), opts)
+			if ctx := cmd.Context(); ctx.Err() != nil {
+				return interruptedErr(ctx, "selftest", "no matrix and no report: the runs under way were stopped")
+			}
 			if err != nil {
-				if len(only) > 0 && strings.Contains(err.Error(), "no cells for workload") {
-					return usageErr(err)
-				}
 				return harnessErr(err)
 			}
 			if err := selftest.WriteTable(g.stdout, m); err != nil {
@@ -63,6 +59,10 @@ It prints the matrix, writes it to --out as index.html and summary.md, and exits
 	cmd.Flags().IntVar(&parallel, "parallel", 0, fmt.Sprintf("runs at once (0: %d)", selftest.DefaultParallel))
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write index.html and summary.md to this directory")
 	cmd.Flags().StringSliceVar(&only, "workload", nil, "only the cells and controls of these workloads (repeat or comma-separate)")
+	accept(cmd, "seeds", &seeds, positive, "at least 1")
+	accept(cmd, "ops", &ops, nonNegative, "a positive op bound, or 0 for each cell's own")
+	accept(cmd, "parallel", &parallel, nonNegative, fmt.Sprintf("a positive number of runs, or 0 for %d", selftest.DefaultParallel))
+	accept(cmd, "workload", &only, allIn(selftest.Workloads()), oneOf(selftest.Workloads()))
 	return cmd
 }
 

@@ -47,7 +47,8 @@ spent. Each run is printed on stderr.
 Exit codes: 0 shrunk (the files are written); 254 bad arguments, a scenario on
 real time or another target ("shrink needs a run that replays from its seed"),
 or nothing to shrink ("nothing to shrink: ... the run is valid"); 255 harness
-or target failure.`,
+or target failure; 130 or 143 interrupted by SIGINT or SIGTERM (the run under
+way is stopped, nothing is written).`,
 		Example: `  d1check shrink demo/users-first-primary.yaml
   d1check shrink scenarios/demo/users-plain.yaml --seed 12 --out /tmp/min
   d1check shrink out/20260101-120000-users-plain/ --script testdata/script/users-plain-min.txtar
@@ -64,12 +65,15 @@ or target failure.`,
 			for _, k := range kinds {
 				opts.Kinds = append(opts.Kinds, checker.Kind(k))
 			}
-			if opts.MaxRuns < 0 || opts.MaxTime < 0 {
-				return usagef("--max-runs and --max-time must not be negative")
-			}
 			dir := outDir(out, "shrink-"+s.Name)
-			opts.Dir, opts.Progress, opts.Check = dir, g.stderr, checker.Options{Timeout: timeout}
+			var bar progressBars
+			opts.Dir, opts.Progress, opts.Check = dir, bar.writer(g.stderr), checker.Options{Timeout: timeout}
+			opts.RunProgress = func(n int) func(int, int) { return bar.start(g.stderr, fmt.Sprintf("shrink: run %d", n)).update }
 			res, err := shrink.Shrink(cmd.Context(), s, opts)
+			bar.done()
+			if ctx := cmd.Context(); ctx.Err() != nil {
+				return interruptedErr(ctx, "shrink", "nothing written: the runs it made are listed above")
+			}
 			if errors.Is(err, shrink.ErrNotReplayable) || errors.Is(err, shrink.ErrNothingToShrink) {
 				return usageErr(err)
 			} else if err != nil {
@@ -85,7 +89,10 @@ or target failure.`,
 	cmd.Flags().StringSliceVar(&kinds, "kinds", nil, "anomaly kinds to keep, comma-separated (default: every kind the run shows)")
 	cmd.Flags().IntVar(&opts.MaxRuns, "max-runs", shrink.DefaultMaxRuns, "stop after this many runs")
 	cmd.Flags().DurationVar(&opts.MaxTime, "max-time", shrink.DefaultMaxTime, "stop after this long")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on each run's linearizability check; an unknown verdict counts as not failing")
+	checkTimeoutFlag(cmd, &timeout, "bound on each run's linearizability check; an unknown verdict counts as not failing (0: no limit)")
+	accept(cmd, "max-runs", &opts.MaxRuns, positive, "at least 1")
+	accept(cmd, "max-time", &opts.MaxTime, positive, "a positive duration such as 5m")
+	accept(cmd, "kinds", &kinds, allIn(checker.Kinds()), oneOf(checker.Kinds()))
 	return cmd
 }
 

@@ -56,12 +56,34 @@ func interruptContext(parent context.Context) (ctx context.Context, stop func())
 	}
 }
 
-// interruptedErr is a command's error when ctx was interrupted: the exit
-// code of the signal, and no verdict.
-func interruptedErr(ctx context.Context, what string) error {
+// interruptedErr is a command's error when a signal ended ctx: the
+// signal's exit code, and a message that says what was interrupted and
+// what it left ("no verdict", where the history so far is).
+func interruptedErr(ctx context.Context, what, left string) error {
 	var in interrupted
 	if !errors.As(context.Cause(ctx), &in) {
 		return harnessErr(fmt.Errorf("%s: %w", what, context.Cause(ctx)))
 	}
-	return &exitError{code: in.code(), err: fmt.Errorf("%s: %v, no verdict", what, in)}
+	return &exitError{code: in.code(), err: fmt.Errorf("%s: %v, %s", what, in, left)}
+}
+
+// signalExit is the error a command ended by a signal exits with, whatever
+// it returned: the signal's code (128 + its number), as a shell expects of
+// a process a signal stopped, so that a script or CI tells an interrupted
+// run from a verdict or a failure. A command says itself what it left
+// (interruptedErr); an error from work cut short by the signal keeps its
+// message under the signal's code.
+func signalExit(ctx context.Context, err error) error {
+	var in interrupted
+	if !errors.As(context.Cause(ctx), &in) {
+		return err
+	}
+	var e *exitError
+	switch {
+	case errors.As(err, &e) && e.code == in.code():
+		return err
+	case err == nil || errors.As(err, &e) && e.quiet:
+		return &exitError{code: in.code(), err: in}
+	}
+	return &exitError{code: in.code(), err: fmt.Errorf("%w (%v)", err, in)}
 }

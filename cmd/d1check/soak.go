@@ -17,10 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// exitSecondSignal is the exit code of a soak stopped by a second signal,
-// the shell's convention for death by SIGINT.
-const exitSecondSignal = 130
-
 func newSoakCmd(g *globals) *cobra.Command {
 	var (
 		out      string
@@ -41,8 +37,9 @@ No argument runs the built-in soak mix: every workload, correct and guide varian
 bookmarks carried, under every fault kind (d1check scenarios lists it).
 
 SIGINT or SIGTERM stops the clients, runs the final reads, checks and reports what was
-recorded; a second signal exits at once (code 130), the history intact up to its last
-complete line ('d1check check' reads it).
+recorded (the report's title says it was interrupted), then exits 130 (SIGINT) or 143
+(SIGTERM); a second signal exits at once with its code, the history intact up to its
+last complete line ('d1check check' reads it).
 
 The exit code is the verdict over every window: 0 valid, 1 invalid, 2 unknown. The
 built-in mix runs the guide's variants too, so it is expected invalid; each scenario's
@@ -50,8 +47,8 @@ line says whether it met its expect block.`,
 		Example: `  d1check soak --duration 30m --out out/soak
   d1check soak gate/users-atomic-faults.yaml --duration 10m --window 1m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if duration <= 0 {
-				return usagef("--duration is %v: give the soak's length, e.g. --duration 30m", duration)
+			if duration == 0 {
+				return usagef("--duration is required: give the soak's length, e.g. --duration 30m")
 			}
 			ss, err := soakScenarios(args)
 			if err != nil {
@@ -95,14 +92,19 @@ line says whether it met its expect block.`,
 				reports.WriteRunLine(g.stdout, run.Scenario.Name, run.Result, run.Expect)
 			}
 			fmt.Fprintf(g.stdout, "\nverdict: %s\nhistory: %s\nreport: %s\n", res.Report.Verdict(), path, filepath.Join(dir, "index.html"))
+			if res.Interrupted {
+				return interruptedErr(cmd.Context(), "soak", fmt.Sprintf("the verdict above covers only the %d windows recorded", res.Windows))
+			}
 			return verdictErr(res.Report.Verdict())
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the history and reports here (default out/<run-id>/)")
 	cmd.Flags().DurationVar(&duration, "duration", 0, "how long to soak (required), e.g. 30m")
 	cmd.Flags().DurationVar(&window, "window", soak.DefaultWindow, "length of each window: one scenario, checked when it ends")
-	cmd.Flags().DurationVar(&timeout, "check-timeout", 2*time.Minute, "bound on each window's linearizability check; past it the verdict is unknown")
+	checkTimeoutFlag(cmd, &timeout, "bound on each window's linearizability check; past it the verdict is unknown (0: no limit)")
 	cmd.Flags().Int64Var(&seed, "seed", 0, "override every scenario's seed (0 keeps each scenario's own)")
+	accept(cmd, "duration", &duration, positive, "a positive duration such as 30m")
+	accept(cmd, "window", &window, positive, "a positive duration such as 1m")
 	return cmd
 }
 
@@ -128,12 +130,13 @@ func exitOnSecondSignal(g *globals, path string) (stop func()) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stopWatch := watchSignals(sigs,
-		func() {
+		func(os.Signal) {
 			fmt.Fprintln(g.stderr, "\nsoak: stopping: final reads, checks and reports follow (signal again to exit at once)")
 		},
-		func() {
+		func(s os.Signal) {
 			fmt.Fprintf(g.stderr, "soak: second signal: exiting now; %s holds every complete line\n", path)
-			os.Exit(exitSecondSignal)
+			sig, _ := s.(syscall.Signal)
+			os.Exit(interrupted{sig}.code())
 		})
 	return func() {
 		signal.Stop(sigs)
@@ -141,9 +144,9 @@ func exitOnSecondSignal(g *globals, path string) (stop func()) {
 	}
 }
 
-// watchSignals calls first at the first value on sigs and second at the
-// next, from a goroutine that stop ends (and waits for).
-func watchSignals(sigs <-chan os.Signal, first, second func()) (stop func()) {
+// watchSignals calls first with the first value on sigs and second with
+// the next, from a goroutine that stop ends (and waits for).
+func watchSignals(sigs <-chan os.Signal, first, second func(os.Signal)) (stop func()) {
 	quit, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
@@ -151,11 +154,11 @@ func watchSignals(sigs <-chan os.Signal, first, second func()) (stop func()) {
 			select {
 			case <-quit:
 				return
-			case <-sigs:
+			case sig := <-sigs:
 				if n++; n == 1 {
-					first()
+					first(sig)
 				} else {
-					second()
+					second(sig)
 					return
 				}
 			}

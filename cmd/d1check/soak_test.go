@@ -11,7 +11,7 @@ import (
 func TestWatchSignals(t *testing.T) {
 	sigs := make(chan os.Signal)
 	firsts, seconds := make(chan struct{}, 2), make(chan struct{}, 2)
-	stop := watchSignals(sigs, func() { firsts <- struct{}{} }, func() { seconds <- struct{}{} })
+	stop := watchSignals(sigs, func(os.Signal) { firsts <- struct{}{} }, func(os.Signal) { seconds <- struct{}{} })
 	sigs <- os.Interrupt
 	<-firsts
 	if len(seconds) != 0 {
@@ -24,6 +24,6 @@ func TestWatchSignals(t *testing.T) {
 		t.Fatal("the second signal was taken for a first")
 	}
 
-	stop = watchSignals(sigs, func() { t.Error("first called") }, func() { t.Error("second called") })
+	stop = watchSignals(sigs, func(os.Signal) { t.Error("first called") }, func(os.Signal) { t.Error("second called") })
 	stop()
 }

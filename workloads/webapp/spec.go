@@ -22,7 +22,7 @@ type (
 )
 
 // Models.
-const (
+var (
 	CreateOnce = httpspec.CreateOnce
 	SingleUse  = httpspec.SingleUse
 	Register   = httpspec.Register
