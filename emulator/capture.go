@@ -325,9 +325,6 @@ func (c *capture) forgetSchema() {
 // when no row changed.
 func (c *capture) changeset(out []byte) ([]byte, error) {
 	defer c.stop()
-	if c.err != nil {
-		return out, c.err
-	}
 	err := c.internal(func(conn *sqlite.Conn) error {
 		// FTS5 keeps new index entries in memory and writes them to its
 		// shadow tables at COMMIT, after the changeset is written, or at
@@ -338,7 +335,7 @@ func (c *capture) changeset(out []byte) ([]byte, error) {
 		if err := execCached(conn, "RELEASE capture"); err != nil {
 			return err
 		}
-		if c.err != nil {
+		if c.err != nil { // from a statement, or from the flush just now
 			return c.err
 		}
 		for _, t := range c.touched {

@@ -109,14 +109,14 @@ func (r *recorder) after(p *part) error {
 	if !p.info.replay {
 		return nil
 	}
-	if d1.Keyword(p.sql) == "CREATE" {
-		// What a CREATE writes (FTS5's first shadow rows, the rows of
-		// CREATE TABLE … AS SELECT) goes into tables the replica's own
-		// run of it creates and fills the same way: only its text is
-		// logged.
-		r.in.capture.stop()
-	} else if err := r.flush(); err != nil {
-		return err
+	// What a CREATE writes (FTS5's first shadow rows, the rows of CREATE
+	// TABLE … AS SELECT) goes into tables the replica's own run of it
+	// creates and fills the same way: only its text is logged, and
+	// forgetSchema drops the recording with the tables' shapes.
+	if d1.Keyword(p.sql) != "CREATE" {
+		if err := r.flush(); err != nil {
+			return err
+		}
 	}
 	r.schema = true
 	r.in.capture.forgetSchema()
